@@ -1,0 +1,13 @@
+export type {
+  CoreConfig,
+  CoreModelConfig,
+  GroupConfig,
+  MatrixSetConfig,
+  PlannerConfig,
+  SchedulerConfig,
+} from "./config.ts";
+export type { Effect, EffectOf, EffectType, StopReason } from "./effects.ts";
+export type { RejectCode, RejectError } from "./errors.ts";
+export { CoreError, CoreInvariantError } from "./errors.ts";
+export type { Event, EventOf, EventType } from "./events.ts";
+export type { Planner, PlannerFactory, PlanResult, ResidentView } from "./planner.ts";

@@ -48,3 +48,20 @@ export type Effect =
 
 export type EffectType = Effect["type"];
 export type EffectOf<T extends EffectType> = Extract<Effect, { type: T }>;
+
+/** Every effect type, at run time (docs and tests check tables against it). */
+export const EFFECT_TYPES = [
+  "startProcess",
+  "stopProcess",
+  "grant",
+  "reject",
+  "queuePosition",
+  "wakeAt",
+  "shutdownComplete",
+] as const satisfies readonly EffectType[];
+
+/** Fails to compile when EFFECT_TYPES misses a member of the union. */
+export type EffectTypesComplete = [Exclude<EffectType, (typeof EFFECT_TYPES)[number]>] extends [never]
+  ? true
+  : never;
+export const effectTypesComplete: EffectTypesComplete = true;

@@ -80,3 +80,26 @@ export type Event =
 
 export type EventType = Event["type"];
 export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+
+/** Every event type, at run time (docs and tests check tables against it). */
+export const EVENT_TYPES = [
+  "requestArrived",
+  "requestCancelled",
+  "grantDelivered",
+  "serveFinished",
+  "processReady",
+  "processStartFailed",
+  "processExited",
+  "processStopped",
+  "unloadRequested",
+  "preloadRequested",
+  "tick",
+  "shutdownRequested",
+  "configReplaced",
+] as const satisfies readonly EventType[];
+
+/** Fails to compile when EVENT_TYPES misses a member of the union. */
+export type EventTypesComplete = [Exclude<EventType, (typeof EVENT_TYPES)[number]>] extends [never]
+  ? true
+  : never;
+export const eventTypesComplete: EventTypesComplete = true;

@@ -7,7 +7,9 @@ export type {
   SchedulerConfig,
 } from "./config.ts";
 export type { Effect, EffectOf, EffectType, StopReason } from "./effects.ts";
+export { EFFECT_TYPES } from "./effects.ts";
 export type { RejectCode, RejectError } from "./errors.ts";
 export { CoreError, CoreInvariantError } from "./errors.ts";
 export type { Event, EventOf, EventType } from "./events.ts";
+export { EVENT_TYPES } from "./events.ts";
 export type { Planner, PlannerFactory, PlanResult, ResidentView } from "./planner.ts";

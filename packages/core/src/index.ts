@@ -13,3 +13,13 @@ export { CoreError, CoreInvariantError } from "./errors.ts";
 export type { Event, EventOf, EventType } from "./events.ts";
 export { EVENT_TYPES } from "./events.ts";
 export type { Planner, PlannerFactory, PlanResult, ResidentView } from "./planner.ts";
+export { createPlanner } from "./planners/index.ts";
+export type {
+  ExpandedSet,
+  ExpandMatrixResult,
+  MatrixSetError,
+  MatrixSetsConfig,
+  SetExpressionError,
+  SetExpressionResult,
+} from "./planners/matrix-dsl.ts";
+export { expandMatrix, MAX_EXPANDED_SETS, parseSetExpression } from "./planners/matrix-dsl.ts";

@@ -1,0 +1,113 @@
+/**
+ * Request-body rewriting, pure: find the requested model, then apply the model's filters.
+ * Runs inline for small bodies and inside the rewrite worker (piscina) for large ones, so
+ * it takes and returns plain, cloneable data only.
+ *
+ * Order of operations on a JSON object body:
+ * 1. `stripParams` deletes keys (never `model`);
+ * 2. `setParams` sets keys;
+ * 3. `setParamsByID[requested id]` sets keys (requested id = model id or alias as sent);
+ * 4. `useModelName` replaces `model`.
+ * `model` itself is never touched by steps 1-3.
+ */
+import type { ResolvedConfig } from "@hotswap/config";
+
+export interface ModelRewriteRule {
+  readonly useModelName: string | null;
+  readonly stripParams: readonly string[];
+  readonly setParams: Readonly<Record<string, unknown>>;
+  readonly setParamsByID: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** What the rewriter needs to know about the configuration. Plain data (crosses threads). */
+export interface RewriteTable {
+  /** alias -> model id. */
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly models: Readonly<Record<string, ModelRewriteRule>>;
+}
+
+export type RewriteResult =
+  | {
+      readonly ok: true;
+      /** The id as the client sent it (model id or alias). */
+      readonly requested: string;
+      /** The configured model it resolves to; null when none matches. */
+      readonly model: string | null;
+      /** The body asked for a streamed answer (`stream: true`). */
+      readonly stream: boolean;
+      /** The rewritten body text; null when it is unchanged (forward the original bytes). */
+      readonly body: string | null;
+    }
+  | { readonly ok: false; readonly code: "invalid_json" | "missing_model"; readonly message: string };
+
+/** Builds the table from a resolved configuration (once per config). */
+export function rewriteTableFrom(config: ResolvedConfig): RewriteTable {
+  const models: Record<string, ModelRewriteRule> = {};
+  for (const [id, model] of Object.entries(config.models)) {
+    models[id] = {
+      useModelName: model.useModelName,
+      stripParams: model.filters.stripParams,
+      setParams: model.filters.setParams,
+      setParamsByID: model.filters.setParamsByID,
+    };
+  }
+  return { aliases: config.aliases, models };
+}
+
+/** The configured model id `requested` names (itself or through an alias), or null. */
+export function resolveModelId(table: RewriteTable, requested: string): string | null {
+  if (Object.hasOwn(table.models, requested)) return requested;
+  const target = Object.hasOwn(table.aliases, requested) ? table.aliases[requested] : undefined;
+  return target !== undefined && Object.hasOwn(table.models, target) ? target : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Applies `rule` to `body` in place (see the module doc for the order). Returns whether
+ * anything changed, so an untouched body can be forwarded as the original bytes.
+ */
+export function applyRule(body: Record<string, unknown>, rule: ModelRewriteRule, requested: string): boolean {
+  let changed = false;
+  for (const key of rule.stripParams) {
+    if (key === "model" || !Object.hasOwn(body, key)) continue;
+    delete body[key];
+    changed = true;
+  }
+  const set = (params: Readonly<Record<string, unknown>>): void => {
+    for (const [key, value] of Object.entries(params)) {
+      if (key === "model") continue;
+      body[key] = structuredClone(value);
+      changed = true;
+    }
+  };
+  set(rule.setParams);
+  const byId = Object.hasOwn(rule.setParamsByID, requested) ? rule.setParamsByID[requested] : undefined;
+  if (byId) set(byId);
+  if (rule.useModelName !== null && body.model !== rule.useModelName) {
+    body.model = rule.useModelName;
+    changed = true;
+  }
+  return changed;
+}
+
+/** Pure. Parses a JSON request body, resolves its model and rewrites it. */
+export function rewriteJsonText(text: string, table: RewriteTable): RewriteResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, code: "invalid_json", message: (err as Error).message };
+  }
+  if (!isPlainObject(parsed) || typeof parsed.model !== "string" || parsed.model === "") {
+    return { ok: false, code: "missing_model", message: "request body has no string `model`" };
+  }
+  const requested = parsed.model;
+  const stream = parsed.stream === true;
+  const model = resolveModelId(table, requested);
+  const rule = model === null ? undefined : table.models[model];
+  const changed = rule ? applyRule(parsed, rule, requested) : false;
+  return { ok: true, requested, model, stream, body: changed ? JSON.stringify(parsed) : null };
+}

@@ -1,0 +1,140 @@
+/**
+ * Inference routes: find the requested model (JSON body, multipart field `model`, or
+ * `?model=`), rewrite the body for it, and serve it through the run loop.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveModelId } from "../body/rewrite.ts";
+import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
+import { serveModelRequest } from "./model-request.ts";
+import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
+import { readBody } from "./read-body.ts";
+import type { RouteContext } from "./route-context.ts";
+
+/** llama-swap's model-selected paths. */
+export const MODEL_PATHS: ReadonlySet<string> = new Set([
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/v1/rerank",
+  "/v1/reranking",
+  "/rerank",
+  "/reranking",
+  "/v1/audio/speech",
+  "/v1/audio/transcriptions",
+  "/v1/images/generations",
+  "/v1/images/edits",
+  "/v1/messages",
+  "/v1/messages/count_tokens",
+  "/completion",
+  "/infill",
+  "/v1/responses",
+]);
+
+export interface ModelSelection {
+  readonly requested: string;
+  readonly stream: boolean;
+  /** The bytes to forward. */
+  readonly body: Buffer;
+}
+
+/** JSON by content type, or by its first byte: `curl -d` labels JSON as form-urlencoded. */
+function looksLikeJson(contentType: string | undefined, body: Buffer): boolean {
+  if (contentType && /\bjson\b/i.test(contentType)) return true;
+  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first === 0x7b;
+}
+
+/**
+ * Which model a buffered request names, and the body to forward (rewritten for JSON).
+ * Throws MalformedJsonError, MissingModelError or UnknownModelError.
+ */
+export async function selectModel(
+  ctx: RouteContext,
+  url: URL,
+  contentType: string | undefined,
+  body: Buffer,
+): Promise<ModelSelection & { readonly model: string }> {
+  const boundary = multipartBoundary(contentType);
+  if (boundary !== null) {
+    const field = multipartField(body, boundary, "model");
+    const requested = field ?? queryModel(url);
+    if (requested === null) throw new MissingModelError();
+    const target = resolved(ctx, requested);
+    // Forms get useModelName too; their other filters apply to JSON bodies only.
+    const rename = ctx.table().models[target.model]?.useModelName ?? null;
+    const out =
+      field !== null && rename !== null ? replaceMultipartField(body, boundary, "model", rename) : body;
+    return { ...target, stream: false, body: out };
+  }
+  if (body.length > 0 && looksLikeJson(contentType, body)) {
+    const result = await ctx.rewriter.rewrite(body, ctx.table());
+    if (!result.ok) {
+      const fallback = result.code === "missing_model" ? queryModel(url) : null;
+      if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body };
+      throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
+    }
+    if (result.model === null) throw new UnknownModelError(result.requested);
+    const out =
+      result.body === null
+        ? body
+        : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+    return { requested: result.requested, model: result.model, stream: result.stream, body: out };
+  }
+  const requested = queryModel(url);
+  if (requested === null) throw new MissingModelError();
+  return { ...resolved(ctx, requested), stream: false, body };
+}
+
+function resolved(ctx: RouteContext, requested: string): { requested: string; model: string } {
+  const model = resolveModelId(ctx.table(), requested);
+  if (model === null) throw new UnknownModelError(requested);
+  return { requested, model };
+}
+
+export async function handleModelRoute(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const body = await readBody(req);
+  const selection = await selectModel(ctx, url, req.headers["content-type"], body);
+  await serveModelRequest(ctx, req, res, {
+    model: selection.model,
+    requested: selection.requested,
+    stream: selection.stream,
+    body: selection.body,
+    path: `${url.pathname}${url.search}`,
+  });
+}
+
+/**
+ * `/upstream/<model>/<path>`: the model id is the longest leading run of path segments that
+ * names a model or alias (ids may contain "/"). The body is piped, not read.
+ */
+export async function handleUpstreamRoute(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const rest = url.pathname.slice("/upstream/".length);
+  const segments = rest.split("/");
+  for (let n = segments.length; n >= 1; n--) {
+    const requested = decodeURIComponent(segments.slice(0, n).join("/"));
+    const model = resolveModelId(ctx.table(), requested);
+    if (model === null) continue;
+    const path = `/${segments.slice(n).join("/")}${url.search}`;
+    const hasBody =
+      req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+    await serveModelRequest(ctx, req, res, {
+      model,
+      requested,
+      stream: false,
+      body: hasBody ? req : null,
+      path,
+    });
+    return;
+  }
+  throw new UnknownModelError(decodeURIComponent(segments[0] ?? ""));
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { createBodyRewriter } from "../src/body/body-rewriter.ts";
+import { type RewriteTable, rewriteJsonText } from "../src/body/rewrite.ts";
+
+const table: RewriteTable = {
+  aliases: { "llama-fast": "llama", gone: "missing" },
+  models: {
+    llama: {
+      useModelName: "org/llama-3-8b",
+      stripParams: ["temperature", "top_p", "model"],
+      setParams: { top_k: 40, model: "hijack" },
+      setParamsByID: {
+        "llama-fast": { reasoning: { effort: "low" } },
+        llama: { reasoning: { effort: "high" } },
+      },
+    },
+    plain: { useModelName: null, stripParams: [], setParams: {}, setParamsByID: {} },
+  },
+};
+
+function rewrite(body: unknown) {
+  const result = rewriteJsonText(JSON.stringify(body), table);
+  if (!result.ok) throw new Error(result.message);
+  return {
+    ...result,
+    json: result.body === null ? null : (JSON.parse(result.body) as Record<string, unknown>),
+  };
+}
+
+describe("body rewrite", () => {
+  it("body rewrite: strips listed params but never model, then sets params and useModelName", () => {
+    const out = rewrite({ model: "llama", temperature: 0.1, top_p: 0.9, messages: [] });
+    expect(out.model).toBe("llama");
+    expect(out.json).toEqual({
+      model: "org/llama-3-8b",
+      messages: [],
+      top_k: 40,
+      reasoning: { effort: "high" },
+    });
+  });
+
+  it("body rewrite: an alias resolves to its model and picks setParamsByID by the alias", () => {
+    const out = rewrite({ model: "llama-fast", stream: true });
+    expect(out.model).toBe("llama");
+    expect(out.requested).toBe("llama-fast");
+    expect(out.stream).toBe(true);
+    expect(out.json?.reasoning).toEqual({ effort: "low" });
+  });
+
+  it("body rewrite: a model without filters leaves the body untouched (null = original bytes)", () => {
+    const out = rewrite({ model: "plain", temperature: 1 });
+    expect(out.model).toBe("plain");
+    expect(out.body).toBeNull();
+  });
+
+  it("body rewrite: unknown ids and aliases of missing models resolve to null", () => {
+    expect(rewrite({ model: "nope" }).model).toBeNull();
+    expect(rewrite({ model: "gone" }).model).toBeNull();
+  });
+
+  it("body rewrite: malformed JSON and a missing model are distinct failures", () => {
+    expect(rewriteJsonText("{not json", table)).toMatchObject({ ok: false, code: "invalid_json" });
+    expect(rewriteJsonText('{"messages":[]}', table)).toMatchObject({ ok: false, code: "missing_model" });
+    expect(rewriteJsonText('{"model":7}', table)).toMatchObject({ ok: false, code: "missing_model" });
+    expect(rewriteJsonText("[1,2]", table)).toMatchObject({ ok: false, code: "missing_model" });
+  });
+
+  it("body rewrite: bodies over the threshold go through the worker pool with the same result", async () => {
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
+    try {
+      const big = {
+        model: "llama-fast",
+        temperature: 0.5,
+        messages: [{ role: "user", content: "x".repeat(4096) }],
+      };
+      const bytes = Buffer.from(JSON.stringify(big));
+      const pooled = await rewriter.rewrite(bytes, table);
+      const inline = rewriteJsonText(bytes.toString(), table);
+      if (!pooled.ok || !inline.ok || pooled.body === null) throw new Error("expected a rewritten body");
+      expect(Buffer.from(pooled.body).toString()).toBe(inline.body);
+      expect({ ...pooled, body: null }).toEqual({ ...inline, body: null });
+      expect(JSON.parse(Buffer.from(pooled.body).toString()).model).toBe("org/llama-3-8b");
+    } finally {
+      await rewriter.close();
+    }
+  });
+});

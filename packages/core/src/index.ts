@@ -12,6 +12,8 @@ export type { RejectCode, RejectError } from "./errors.ts";
 export { CoreError, CoreInvariantError } from "./errors.ts";
 export type { Event, EventOf, EventType } from "./events.ts";
 export { EVENT_TYPES } from "./events.ts";
+export { initialState } from "./initial-state.ts";
+export { checkInvariants, createInvariantChecker } from "./invariants.ts";
 export type { Planner, PlannerFactory, PlanResult, ResidentView } from "./planner.ts";
 export { createPlanner } from "./planners/index.ts";
 export type {
@@ -23,3 +25,15 @@ export type {
   SetExpressionResult,
 } from "./planners/matrix-dsl.ts";
 export { expandMatrix, MAX_EXPANDED_SETS, parseSetExpression } from "./planners/matrix-dsl.ts";
+export type { Scheduler, SwapCandidate } from "./schedulers/index.ts";
+export { createScheduler } from "./schedulers/index.ts";
+export type {
+  ModelPhase,
+  ModelState,
+  ReportedPosition,
+  RequestRecord,
+  RequestStatus,
+  State,
+} from "./state.ts";
+export type { StepFunction, StepResult } from "./step.ts";
+export { createStep, step } from "./step.ts";

@@ -1,0 +1,93 @@
+/**
+ * Handlers for events about requests: arrival, cancellation, delivery, completion.
+ * Each changes only the draft in `ctx`; scheduling follows in `settle`.
+ */
+import { editGranted, editModel, removeGranted, removeQueued } from "../draft.ts";
+import type { EventOf } from "../events.ts";
+import { configuredModel } from "../models.ts";
+import { requestOf } from "../queue.ts";
+import { grantAll } from "../schedule.ts";
+import type { RequestRecord } from "../state.ts";
+import { reject, type StepContext } from "../step-context.ts";
+
+/** Checks that answer a request at once, before it may queue. Returns true when rejected. */
+function rejectedOnArrival(ctx: StepContext, e: EventOf<"requestArrived">): boolean {
+  const { d } = ctx;
+  const say = (code: Parameters<typeof reject>[2], message: string): true => {
+    ctx.effects.push({ type: "reject", requestId: e.id, error: { code, message } });
+    return true;
+  };
+  if (requestOf(d, e.id)) return say("DUPLICATE_REQUEST", `request id ${e.id} is already live`);
+  if (d.shuttingDown) return say("SHUTTING_DOWN", "the proxy is shutting down");
+  const cfg = configuredModel(d, e.model);
+  if (!cfg) return say("UNKNOWN_MODEL", `no model ${e.model} is configured`);
+  const plan = ctx.planner.plan(e.model, []);
+  if (!plan.ok) return say("NEVER_FITS", plan.message);
+  const m = d.models[e.model];
+  const atLimit = m?.phase === "ready" && !m.draining && m.inFlight.length >= cfg.concurrencyLimit;
+  if (atLimit && d.config.onConcurrencyLimit === "reject") {
+    return say("CONCURRENCY_LIMIT", `${e.model} is serving ${cfg.concurrencyLimit} requests already`);
+  }
+  return false;
+}
+
+export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): void {
+  const { d } = ctx;
+  if (rejectedOnArrival(ctx, e)) return;
+  const priority = e.priority ?? configuredModel(d, e.model)?.priority ?? 0;
+  const record: RequestRecord = {
+    id: e.id,
+    model: e.model,
+    status: "queued",
+    arrivedAt: e.at,
+    seq: d.nextSeq,
+    priority,
+    bypassed: 0,
+    instance: 0,
+    delivered: false,
+    reported: null,
+  };
+  ctx.fresh.add(record);
+  d.nextSeq += 1;
+  d.queue.push(record);
+  // Grant first: a request served at once never counts against the queue limit.
+  grantAll(ctx);
+  const max = d.config.maxQueueLength;
+  // Granting only removes from the queue, so if the request still waits it is the last one.
+  if (max > 0 && d.queue.at(-1)?.id === e.id && d.queue.length > max) {
+    reject(ctx, e.id, "QUEUE_FULL", `${max} requests are waiting already`);
+  }
+}
+
+/** Free a granted request's slot; the model's last use is now. */
+function finish(ctx: StepContext, id: string): void {
+  const { d } = ctx;
+  const r = d.granted[id];
+  if (!r) return;
+  removeGranted(ctx, id);
+  if (!d.models[r.model]?.inFlight.includes(id)) return;
+  const m = editModel(ctx, r.model);
+  const at = m ? m.inFlight.indexOf(id) : -1;
+  if (m && at >= 0) {
+    m.inFlight.splice(at, 1);
+    m.lastUsedAt = d.now;
+  }
+}
+
+export function requestCancelled(ctx: StepContext, e: EventOf<"requestCancelled">): void {
+  if (ctx.d.granted[e.id]) {
+    finish(ctx, e.id);
+    return;
+  }
+  // A queued request's client is gone: nobody to answer.
+  removeQueued(ctx, e.id);
+}
+
+export function grantDelivered(ctx: StepContext, e: EventOf<"grantDelivered">): void {
+  const r = editGranted(ctx, e.id);
+  if (r) r.delivered = true;
+}
+
+export function serveFinished(ctx: StepContext, e: EventOf<"serveFinished">): void {
+  finish(ctx, e.id);
+}

@@ -1,0 +1,90 @@
+/**
+ * Named checks over a state; property tests run them after every step. Each violation is a
+ * string starting with its name, e.g. `INFLIGHT_OVER_LIMIT: a has 3 in flight, limit 2`.
+ * Checked:
+ * 1. INFLIGHT_NOT_SERVING: requests in flight on a model that is neither ready nor stopping.
+ * 2. STOPPING_WITH_INFLIGHT: a stopping model with requests in flight, stop not forced.
+ * 3. STARTED_BEFORE_EVICTEES_STOPPED: a starting model one of whose evictees still runs the
+ *    process it ran when the start was issued.
+ * 4. INFLIGHT_OVER_LIMIT: more requests in flight than the model's concurrencyLimit (or the
+ *    higher limit in force when the latest grant was made, before a reload lowered it).
+ * 5. RESIDENT_NOT_ALLOWED: the starting and ready models form a set the planner forbids.
+ *    Models already stopping, or draining because a config reload forbade them (stop reason
+ *    "reload"), are leaving and left out: a reload may change the rules under them. That a
+ *    start never overlaps a conflicting stopping model is guaranteed by the start rule
+ *    (allows(starting + ready + stopping + target)) and checked for evictees by 3.
+ * 6. QUEUE_MISMATCH: a queue entry not marked queued, out of arrival order, duplicated or
+ *    also granted; a granted entry not marked granted or under another id.
+ * 7. INFLIGHT_UNKNOWN: an in-flight id with no granted record for that model.
+ * 8. UNKNOWN_MODEL_QUEUED: a queued request for a model that is not configured.
+ */
+import { configuredModel, holderIds, isHolder, modelConfig } from "./models.ts";
+import type { PlannerFactory } from "./planner.ts";
+import { createPlanner } from "./planners/index.ts";
+import type { ModelState, State } from "./state.ts";
+
+function checkModel(state: State, m: ModelState, out: string[]): void {
+  const n = m.inFlight.length;
+  if (n > 0 && m.phase !== "ready" && m.phase !== "stopping") {
+    out.push(`INFLIGHT_NOT_SERVING: ${m.id} is ${m.phase} with ${n} in flight`);
+  }
+  if (n > 0 && m.phase === "stopping" && !m.forcedStop) {
+    out.push(`STOPPING_WITH_INFLIGHT: ${m.id} is stopping (${m.stopReason}) with ${n} in flight`);
+  }
+  if (m.phase === "starting") {
+    // An evictee started again after this start (a higher instance) is a later, planned swap.
+    const running = m.evictees.filter((id) => {
+      const e = state.models[id];
+      return isHolder(e) && e !== undefined && e.instance < m.instance;
+    });
+    if (running.length > 0) {
+      out.push(`STARTED_BEFORE_EVICTEES_STOPPED: ${m.id} started while ${running.join(", ")} still run`);
+    }
+  }
+  const limit = Math.max(modelConfig(state, m.id)?.concurrencyLimit ?? 0, m.grantLimit);
+  if (n > limit) out.push(`INFLIGHT_OVER_LIMIT: ${m.id} has ${n} in flight, limit ${limit}`);
+  for (const id of m.inFlight) {
+    const r = state.granted[id];
+    if (r?.status !== "granted" || r.model !== m.id) {
+      out.push(`INFLIGHT_UNKNOWN: ${id} is in flight on ${m.id} without a granted record`);
+    }
+  }
+}
+
+function checkQueue(state: State, out: string[]): void {
+  const seen = new Set<string>();
+  let lastSeq = -Infinity;
+  for (const r of state.queue) {
+    if (r.status !== "queued") out.push(`QUEUE_MISMATCH: ${r.id} is in the queue marked ${r.status}`);
+    if (r.seq <= lastSeq) out.push(`QUEUE_MISMATCH: ${r.id} is out of arrival order`);
+    if (seen.has(r.id) || state.granted[r.id]) out.push(`QUEUE_MISMATCH: ${r.id} is live twice`);
+    if (!configuredModel(state, r.model))
+      out.push(`UNKNOWN_MODEL_QUEUED: ${r.id} waits for unconfigured ${r.model}`);
+    seen.add(r.id);
+    lastSeq = r.seq;
+  }
+  for (const [id, r] of Object.entries(state.granted)) {
+    if (r.status !== "granted" || r.id !== id)
+      out.push(`QUEUE_MISMATCH: granted entry ${id} holds ${r.status} ${r.id}`);
+  }
+}
+
+/** Violations of the state's invariants under a planner built by `plannerFactory`. */
+export function createInvariantChecker(plannerFactory: PlannerFactory): (state: State) => string[] {
+  return (state) => {
+    const out: string[] = [];
+    for (const m of Object.values(state.models)) checkModel(state, m, out);
+    checkQueue(state, out);
+    const holders = holderIds(state).filter((id) => {
+      const m = state.models[id];
+      return m?.phase !== "stopping" && m?.stopReason !== "reload";
+    });
+    if (holders.length > 0 && !plannerFactory(state.config).allows(holders)) {
+      out.push(`RESIDENT_NOT_ALLOWED: ${holders.join(", ")} may not run together`);
+    }
+    return out;
+  };
+}
+
+/** Pure. Every invariant violation in `state` (empty when sound), using the configured planner. */
+export const checkInvariants: (state: State) => string[] = createInvariantChecker(createPlanner);

@@ -1,0 +1,104 @@
+/**
+ * Questions about models that gate decisions (kept here so every decision asks them the
+ * same way). Pure.
+ */
+import type { CoreConfig, CoreModelConfig } from "./config.ts";
+import type { ResidentView } from "./planner.ts";
+import { queuedModels } from "./queue.ts";
+import type { ModelState, State } from "./state.ts";
+
+// Configs are immutable, so an index per config object stays valid; this cache is not state.
+interface Indexed {
+  readonly model: CoreModelConfig;
+  readonly position: number;
+}
+const indexes = new WeakMap<CoreConfig, ReadonlyMap<string, Indexed>>();
+
+function configIndex(config: CoreConfig): ReadonlyMap<string, Indexed> {
+  let index = indexes.get(config);
+  if (!index) {
+    index = new Map(config.models.map((model, position) => [model.id, { model, position }]));
+    indexes.set(config, index);
+  }
+  return index;
+}
+
+/** The model's config in the current configuration, or undefined when it is not configured. */
+export function configuredModel(state: State, id: string): CoreModelConfig | undefined {
+  return configIndex(state.config).get(id)?.model;
+}
+
+/**
+ * Models of the current config (retired ones left out) that pass `keep`, in configuration
+ * order. Scans the model states rather than the config so that the keyed lookups stay few.
+ */
+export function configuredModels(state: State, keep: (m: ModelState) => boolean): ModelState[] {
+  const index = configIndex(state.config);
+  const out: ModelState[] = [];
+  for (const m of Object.values(state.models)) if (m.retired === null && keep(m)) out.push(m);
+  return out.sort((a, b) => (index.get(a.id)?.position ?? 0) - (index.get(b.id)?.position ?? 0));
+}
+
+/** The model's config: the current one, or the one a retired model still runs with. */
+export function modelConfig(state: State, id: string): CoreModelConfig | undefined {
+  return configuredModel(state, id) ?? state.models[id]?.retired ?? undefined;
+}
+
+/** Holds or is about to hold resources: pending, starting, ready or stopping. */
+export function isResident(m: ModelState | undefined): boolean {
+  return m !== undefined && m.phase !== "stopped" && m.phase !== "failed";
+}
+
+/** Has a process that holds resources now: starting, ready or stopping. */
+export function isHolder(m: ModelState | undefined): boolean {
+  return m !== undefined && (m.phase === "starting" || m.phase === "ready" || m.phase === "stopping");
+}
+
+/** Not resident, so a request for it needs a swap (a start). */
+export function needsSwap(m: ModelState | undefined): boolean {
+  return m !== undefined && m.retired === null && !isResident(m);
+}
+
+/** A request for `id` may be granted now: ready, not draining, below its concurrency limit. */
+export function canGrant(state: State, id: string): boolean {
+  const m = state.models[id];
+  const cfg = modelConfig(state, id);
+  return (
+    m !== undefined &&
+    cfg !== undefined &&
+    m.phase === "ready" &&
+    !m.draining &&
+    m.retired === null &&
+    m.inFlight.length < cfg.concurrencyLimit
+  );
+}
+
+/**
+ * Evicting it now would cost work: requests in flight, a start under way, or (unless it is
+ * draining, when they could not be served anyway) requests waiting for it.
+ */
+export function isBusy(state: State, id: string, queued: ReadonlySet<string> = queuedModels(state)): boolean {
+  const m = state.models[id];
+  if (!m) return false;
+  if (m.inFlight.length > 0 || m.phase === "pending" || m.phase === "starting") return true;
+  return !m.draining && queued.has(id);
+}
+
+/** What the planner sees: resident models of the current config, except `target`. */
+export function residentViews(
+  state: State,
+  target: string | null,
+  queued: ReadonlySet<string> = queuedModels(state),
+): ResidentView[] {
+  const views: ResidentView[] = [];
+  for (const m of configuredModels(state, (m) => m.id !== target && isResident(m))) {
+    if (m.phase === "stopped" || m.phase === "failed") continue;
+    views.push({ id: m.id, phase: m.phase, busy: isBusy(state, m.id, queued), lastUsedAt: m.lastUsedAt });
+  }
+  return views;
+}
+
+/** Ids of models of the current config whose processes hold resources. */
+export function holderIds(state: State): string[] {
+  return configuredModels(state, isHolder).map((m) => m.id);
+}

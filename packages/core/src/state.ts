@@ -1,0 +1,97 @@
+/**
+ * The core's whole state: plain, readonly, JSON-serialisable data (no classes, maps or
+ * functions), so a failing property run can print it and replay the events that led there.
+ * Only `step` produces new states; nothing mutates one.
+ */
+import type { CoreConfig, CoreModelConfig } from "./config.ts";
+import type { StopReason } from "./effects.ts";
+
+/**
+ * Where a model's process is in its life:
+ * stopped -> pending (its evictees stop) -> starting -> ready -> stopping -> stopped;
+ * failed after a failed start (a later request retries it).
+ */
+export type ModelPhase = "stopped" | "pending" | "starting" | "ready" | "stopping" | "failed";
+
+export interface ModelState {
+  readonly id: string;
+  readonly phase: ModelPhase;
+  /** The instance of the latest `startProcess` (0 = never started); events for others are stale. */
+  readonly instance: number;
+  /** Ids of granted requests counted against this instance. */
+  readonly inFlight: readonly string[];
+  /**
+   * The concurrencyLimit in force at the latest grant. A config reload may lower the limit
+   * below what is already in flight; the invariant checks grants against this instead.
+   */
+  readonly grantLimit: number;
+  /** When it last began or finished serving a request, or became ready (TTL and LRU). */
+  readonly lastUsedAt: number;
+  /** No new grants; stop with `stopReason` as soon as nothing is in flight. */
+  readonly draining: boolean;
+  /** Why it is draining or stopping; null otherwise. */
+  readonly stopReason: StopReason | null;
+  /** The stop was issued with requests still in flight (unload without wait, forced shutdown). */
+  readonly forcedStop: boolean;
+  /** While pending or starting: the models that had to stop first. */
+  readonly evictees: readonly string[];
+  /**
+   * Set when a config reload removed the model while its process still runs: the config it
+   * ran with. The model leaves the state once stopped.
+   */
+  readonly retired: CoreModelConfig | null;
+}
+
+export type RequestStatus = "queued" | "granted";
+
+/** The last queuePosition reported for a waiting request, to report only changes. */
+export interface ReportedPosition {
+  readonly position: number;
+  readonly loading: boolean;
+}
+
+export interface RequestRecord {
+  readonly id: string;
+  readonly model: string;
+  readonly status: RequestStatus;
+  readonly arrivedAt: number;
+  /** Arrival order, unique and increasing. */
+  readonly seq: number;
+  /** The event's priority, or the model's. */
+  readonly priority: number;
+  /**
+   * fifo starvation bound: how often a later request for a model that cannot run alongside
+   * this one's was granted while this one was the head of the line (see `headOfLine`).
+   */
+  readonly bypassed: number;
+  /** The instance it was granted on (0 while queued). */
+  readonly instance: number;
+  /** The app confirmed it began forwarding (grantDelivered). */
+  readonly delivered: boolean;
+  readonly reported: ReportedPosition | null;
+}
+
+export interface State {
+  readonly config: CoreConfig;
+  /** The latest event time seen. */
+  readonly now: number;
+  /** Every configured model, plus retired ones still running, by id. */
+  readonly models: Readonly<Record<string, ModelState>>;
+  /**
+   * Waiting requests (status "queued") in arrival order; schedulers derive their own order.
+   * Kept as an array of records, not ids, so a step copies one array however long it is.
+   */
+  readonly queue: readonly RequestRecord[];
+  /** Granted requests not yet finished or cancelled (status "granted"), by id. */
+  readonly granted: Readonly<Record<string, RequestRecord>>;
+  /** Models asked for by preloadRequested that have not begun a swap yet, in request order. */
+  readonly preloads: readonly string[];
+  readonly nextInstance: number;
+  readonly nextSeq: number;
+  readonly shuttingDown: boolean;
+  readonly shutdownForce: boolean;
+  /** shutdownComplete was emitted (it is emitted exactly once). */
+  readonly shutdownDone: boolean;
+  /** The last wakeAt emitted, so an unchanged deadline is not repeated. */
+  readonly wakeAt: number | null;
+}

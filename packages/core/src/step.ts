@@ -1,0 +1,109 @@
+/**
+ * The core's transition function. `step(state, event)` returns the next state and the
+ * effects to carry out, in order, without carrying them out (XState's habit). Pure and
+ * deterministic: the same state and event always give the same result, and the input state
+ * is never mutated. Policies (planner, scheduler) are rebuilt from `state.config`, cached
+ * per config object, so the state itself stays plain data.
+ */
+import type { CoreConfig } from "./config.ts";
+import { toDraft } from "./draft.ts";
+import type { Effect } from "./effects.ts";
+import type { Event } from "./events.ts";
+import { configReplaced, preloadRequested, shutdownRequested, unloadRequested } from "./handlers/control.ts";
+import { processGone, processReady } from "./handlers/processes.ts";
+import { grantDelivered, requestArrived, requestCancelled, serveFinished } from "./handlers/requests.ts";
+import type { Planner, PlannerFactory } from "./planner.ts";
+import { createPlanner } from "./planners/index.ts";
+import { settle } from "./schedule.ts";
+import { createScheduler } from "./schedulers/index.ts";
+import type { Scheduler } from "./schedulers/scheduler.ts";
+import type { State } from "./state.ts";
+import type { StepContext } from "./step-context.ts";
+
+export interface StepResult {
+  readonly state: State;
+  readonly effects: readonly Effect[];
+}
+
+export type StepFunction = (state: State, event: Event) => StepResult;
+
+function handle(ctx: StepContext, event: Event): void {
+  switch (event.type) {
+    case "requestArrived":
+      requestArrived(ctx, event);
+      break;
+    case "requestCancelled":
+      requestCancelled(ctx, event);
+      break;
+    case "grantDelivered":
+      grantDelivered(ctx, event);
+      break;
+    case "serveFinished":
+      serveFinished(ctx, event);
+      break;
+    case "processReady":
+      processReady(ctx, event);
+      break;
+    case "processStartFailed":
+    case "processExited":
+    case "processStopped":
+      processGone(ctx, event);
+      break;
+    case "unloadRequested":
+      unloadRequested(ctx, event);
+      break;
+    case "preloadRequested":
+      preloadRequested(ctx, event);
+      break;
+    case "shutdownRequested":
+      shutdownRequested(ctx, event);
+      break;
+    case "configReplaced":
+      configReplaced(ctx, event);
+      break;
+    case "tick":
+      break;
+  }
+}
+
+/** A cache of one value per config object (configs are immutable, so identity is enough). */
+function perConfig<T>(build: (config: CoreConfig) => T): (config: CoreConfig) => T {
+  const cache = new WeakMap<CoreConfig, T>();
+  return (config) => {
+    let value = cache.get(config);
+    if (value === undefined) {
+      value = build(config);
+      cache.set(config, value);
+    }
+    return value;
+  };
+}
+
+/** A step function using `plannerFactory` (tests pass tiny planners; `step` uses the real ones). */
+export function createStep(plannerFactory: PlannerFactory): StepFunction {
+  const plannerFor = perConfig<Planner>(plannerFactory);
+  const schedulerFor = perConfig<Scheduler>((config) => createScheduler(config.scheduler));
+  return (state, event) => {
+    const { d, fresh } = toDraft(state);
+    d.now = Math.max(d.now, event.at);
+    const effects: Effect[] = [];
+    // The event may replace the config, so policies are looked up through the draft.
+    const ctx: StepContext = {
+      d,
+      fresh,
+      effects,
+      get planner() {
+        return plannerFor(d.config);
+      },
+      get scheduler() {
+        return schedulerFor(d.config);
+      },
+    };
+    handle(ctx, event);
+    settle(ctx);
+    return { state: d, effects };
+  };
+}
+
+/** Pure. The next state and the effects to carry out, using the configured planner and scheduler. */
+export const step: StepFunction = createStep(createPlanner);

@@ -1,0 +1,170 @@
+/**
+ * Loading models: choosing evictees through the planner, stopping them, and starting a
+ * pending model once they are gone. Rules (numbered because their order matters):
+ * 1. A candidate whose evictees are all idle stops them now and becomes pending.
+ * 2. A forced candidate becomes pending at once; busy evictees drain (no new grants) and
+ *    stop when idle.
+ * 3. Any other candidate waits, and reserves its place: a later candidate may go ahead only
+ *    if the planner would still allow the waiting one after both swaps.
+ * 4. A pending model starts only when none of its evictees is resident and the planner
+ *    allows the processes that hold resources plus it.
+ */
+import { editModel } from "./draft.ts";
+import { configuredModels, holderIds, isBusy, isResident, needsSwap, residentViews } from "./models.ts";
+import { queuedModels } from "./queue.ts";
+import type { SwapCandidate } from "./schedulers/scheduler.ts";
+import { drainModel, rejectQueued, type StepContext, setStopped, stopModel } from "./step-context.ts";
+
+/** How many waiting swaps one step looks past before it stops considering later candidates. */
+export const MAX_WAITING_SWAPS = 8;
+
+interface Reservation {
+  readonly target: string;
+  readonly evict: readonly string[];
+}
+
+/** Ids of resident models of the current config (pending included). */
+function residentIds(ctx: StepContext): string[] {
+  return configuredModels(ctx.d, isResident).map((m) => m.id);
+}
+
+function respects(ctx: StepContext, held: readonly Reservation[], target: string, evict: string[]): boolean {
+  return held.every((r) => {
+    const gone = new Set([...r.evict, ...evict]);
+    const after = residentIds(ctx).filter((id) => !gone.has(id));
+    return ctx.planner.allows([...after, r.target, target]);
+  });
+}
+
+/** Make `target` pending behind `evict`: idle evictees stop now, busy ones drain. */
+function beginSwap(ctx: StepContext, target: string, evict: readonly string[]): void {
+  for (const id of evict) {
+    const m = ctx.d.models[id];
+    if (!m) continue;
+    if (m.phase === "pending") setStopped(ctx, id);
+    else if (m.inFlight.length === 0) stopModel(ctx, id, "evict");
+    else drainModel(ctx, id, "evict");
+  }
+  // A model loaded again is no longer an evictee of earlier swaps: the planner placed it
+  // alongside them this time, and they must not wait for it to go.
+  for (const other of Object.values(ctx.d.models)) {
+    if (other.phase !== "pending" || !other.evictees.includes(target)) continue;
+    const edited = editModel(ctx, other.id);
+    if (edited) edited.evictees = edited.evictees.filter((id) => id !== target);
+  }
+  const m = editModel(ctx, target);
+  if (!m) return;
+  m.phase = "pending";
+  m.evictees = [...evict];
+  ctx.d.preloads = ctx.d.preloads.filter((id) => id !== target);
+}
+
+function neverFits(ctx: StepContext, model: string, message: string): void {
+  ctx.d.preloads = ctx.d.preloads.filter((id) => id !== model);
+  rejectQueued(
+    ctx,
+    (m) => m === model,
+    "NEVER_FITS",
+    () => message,
+  );
+}
+
+/**
+ * Whether a request older than every request for `target` waits for one of `evict`. A forced
+ * swap then waits like any other: forcing it would evict the model an older request is about
+ * to get, and that request would in turn force it back (a livelock).
+ */
+function servesOlder(ctx: StepContext, target: string, evict: readonly string[]): boolean {
+  const evicted = new Set(evict);
+  for (const r of ctx.d.queue) {
+    if (r.model === target) return false;
+    if (evicted.has(r.model)) return true;
+  }
+  return false;
+}
+
+/**
+ * `queued` (the models requests wait for) is computed once per pass: within a pass the queue
+ * only loses never-fitting requests, which at worst makes a model look busy a pass longer.
+ */
+function trySwap(
+  ctx: StepContext,
+  cand: SwapCandidate,
+  held: Reservation[],
+  queued: ReadonlySet<string>,
+): boolean {
+  const { d } = ctx;
+  if (!needsSwap(d.models[cand.model])) return false;
+  const plan = ctx.planner.plan(cand.model, residentViews(d, cand.model, queued));
+  if (!plan.ok) {
+    neverFits(ctx, cand.model, plan.message);
+    return true;
+  }
+  const evict = plan.evict.filter((id) => {
+    const m = d.models[id];
+    return isResident(m) && m?.phase !== "stopping";
+  });
+  const force = cand.force && !servesOlder(ctx, cand.model, evict);
+  if (!force && evict.some((id) => isBusy(d, id, queued))) {
+    held.push({ target: cand.model, evict });
+    return false;
+  }
+  if (!respects(ctx, held, cand.model, evict)) return false;
+  beginSwap(ctx, cand.model, evict);
+  return true;
+}
+
+/** Begin the swaps the scheduler asks for, in its order. Returns whether anything changed. */
+export function runSwaps(ctx: StepContext): boolean {
+  if (ctx.d.shuttingDown) return false;
+  let changed = false;
+  const held: Reservation[] = [];
+  const queued = queuedModels(ctx.d);
+  for (const cand of ctx.scheduler.swapCandidates(ctx.d)) {
+    // Past a few waiting swaps, a later candidate could rarely start around all of them,
+    // and planning each of hundreds of candidates on every step would dominate step time.
+    if (held.length >= MAX_WAITING_SWAPS) break;
+    if (trySwap(ctx, cand, held, queued)) changed = true;
+  }
+  return changed;
+}
+
+/**
+ * A pending model whose evictees are gone but which the planner still refuses, with nothing
+ * stopping or draining that could change that: plan again rather than wait for ever.
+ */
+function replan(ctx: StepContext, target: string): void {
+  const { d } = ctx;
+  const settling = Object.values(d.models).some((m) => m.phase === "stopping" || m.draining);
+  if (settling) return;
+  const plan = ctx.planner.plan(target, residentViews(d, target));
+  if (!plan.ok) {
+    setStopped(ctx, target);
+    neverFits(ctx, target, plan.message);
+    return;
+  }
+  const evict = plan.evict.filter((id) => isResident(d.models[id]) && d.models[id]?.phase !== "stopping");
+  if (evict.length === 0) return;
+  beginSwap(ctx, target, evict);
+}
+
+/** Start every pending model whose way is clear (rule 4). */
+export function startPending(ctx: StepContext): void {
+  const { d } = ctx;
+  if (d.shuttingDown) return;
+  // Nothing starts while a retired model still runs: the new config's planner cannot see it.
+  if (Object.values(d.models).some((o) => o.retired !== null && isResident(o))) return;
+  for (const m of configuredModels(d, (o) => o.phase === "pending")) {
+    if (m.evictees.some((id) => isResident(d.models[id]))) continue;
+    if (!ctx.planner.allows([...holderIds(d), m.id])) {
+      replan(ctx, m.id);
+      continue;
+    }
+    const started = editModel(ctx, m.id);
+    if (!started) continue;
+    started.phase = "starting";
+    started.instance = d.nextInstance;
+    d.nextInstance += 1;
+    ctx.effects.push({ type: "startProcess", model: m.id, instance: started.instance });
+  }
+}

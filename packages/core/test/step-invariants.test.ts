@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { initialState } from "../src/initial-state.ts";
+import { createInvariantChecker } from "../src/invariants.ts";
+import type { ModelState, RequestRecord, State } from "../src/state.ts";
+import { config, model, oneAtATime } from "./step-support.ts";
+
+const check = createInvariantChecker(oneAtATime);
+const base = initialState(config([model("a"), model("b")]));
+
+function withModel(state: State, id: string, over: Partial<ModelState>): State {
+  const m = state.models[id];
+  if (!m) throw new Error(`no model ${id}`);
+  return { ...state, models: { ...state.models, [id]: { ...m, ...over } } };
+}
+
+function granted(id: string, modelId: string): RequestRecord {
+  return {
+    id,
+    model: modelId,
+    status: "granted",
+    arrivedAt: 0,
+    seq: 1,
+    priority: 0,
+    bypassed: 0,
+    instance: 1,
+    delivered: false,
+    reported: null,
+  };
+}
+
+function table(...records: RequestRecord[]): Record<string, RequestRecord> {
+  return Object.fromEntries(records.map((r) => [r.id, r]));
+}
+
+function names(state: State): string[] {
+  return check(state).map((v) => v.split(":")[0] ?? v);
+}
+
+describe("checkInvariants", () => {
+  it("checkInvariants: a fresh state has no violations", () => {
+    expect(check(base)).toEqual([]);
+  });
+
+  it("checkInvariants: reports requests in flight on a model that is not serving", () => {
+    const s = withModel({ ...base, granted: table(granted("r1", "a")) }, "a", {
+      phase: "starting",
+      inFlight: ["r1"],
+    });
+    expect(names(s)).toContain("INFLIGHT_NOT_SERVING");
+  });
+
+  it("checkInvariants: reports a stopping model with in-flight work unless the stop was forced", () => {
+    const s = withModel({ ...base, granted: table(granted("r1", "a")) }, "a", {
+      phase: "stopping",
+      inFlight: ["r1"],
+    });
+    expect(names(s)).toEqual(["STOPPING_WITH_INFLIGHT"]);
+    expect(check(withModel(s, "a", { forcedStop: true }))).toEqual([]);
+  });
+
+  it("checkInvariants: reports a start made before the evictees stopped", () => {
+    let s = withModel(base, "a", { phase: "stopping", instance: 1 });
+    s = withModel(s, "b", { phase: "starting", instance: 2, evictees: ["a"] });
+    expect(names(s)).toContain("STARTED_BEFORE_EVICTEES_STOPPED");
+    // An evictee started again after this start is a later swap, not a violation.
+    const later = withModel(s, "a", { phase: "starting", instance: 3 });
+    expect(names(later)).not.toContain("STARTED_BEFORE_EVICTEES_STOPPED");
+  });
+
+  it("checkInvariants: reports more in flight than the concurrency limit", () => {
+    const s = withModel({ ...base, granted: table(granted("r1", "a"), granted("r2", "a")) }, "a", {
+      phase: "ready",
+      inFlight: ["r1", "r2"],
+    });
+    expect(names(s)).toEqual(["INFLIGHT_OVER_LIMIT"]);
+  });
+
+  it("checkInvariants: reports a resident set the planner does not allow", () => {
+    const s = withModel(withModel(base, "a", { phase: "ready" }), "b", { phase: "ready" });
+    expect(names(s)).toEqual(["RESIDENT_NOT_ALLOWED"]);
+  });
+
+  it("checkInvariants: reports queue records out of step and unknown in-flight ids", () => {
+    const twice = {
+      ...base,
+      queue: [{ ...granted("r1", "a"), status: "queued" as const }],
+      granted: table(granted("r1", "a")),
+    };
+    expect(names(twice)).toEqual(["QUEUE_MISMATCH"]);
+    const unknown = withModel(base, "a", { phase: "ready", inFlight: ["ghost"] });
+    expect(names(unknown)).toEqual(["INFLIGHT_UNKNOWN"]);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * Large-bodies bench: small-request latency through hotswap while multi-MB JSON bodies are
+ * being read and rewritten, with the piscina rewrite threshold at its default and forced
+ * inline. `pnpm bench:bodies [--smoke]`
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { formatTable } from "../table.ts";
+import { type BenchReport, type ProxyBench, reportBase, runBenchCli } from "./bench-main.ts";
+import { configYaml } from "./configs.ts";
+import { CHAT_PATH, postJson, smallChat, warm } from "./http-client.ts";
+import { type HttpLoadResult, runHttpLoad } from "./http-load-client.ts";
+import { freePort } from "./ports.ts";
+import { type ProcUsage, sampleProcess } from "./proc-stats.ts";
+import { cell, type Verdict, verdict } from "./report.ts";
+import { fastUpstreamArgv, type RunningHotswap, startHotswap } from "./servers.ts";
+import { ratio, round } from "./stats.ts";
+
+const DESCRIPTION = `bodies: small chat requests (8 connections, autocannon in a separate process) through hotswap,
+idle and while 2 connections keep sending large JSON bodies (a base64 image field) to the
+same model, whose config has filters (stripParams temperature, top_p; setParams top_k), so
+every large body is parsed and rewritten. Two proxies: rewrite threshold at the default
+(large bodies go to the piscina pool) and forced inline (threshold = infinity, via
+bench/src/proxy/hotswap-launcher.ts: the CLI has no flag for it). Small-request p50/p99
+under load versus idle; large bodies/s; proxy CPU and peak RSS.`;
+
+const MODEL = "bodies";
+const SMALL_CONNECTIONS = 8;
+const LARGE_CONNECTIONS = 2;
+
+export type Variant = "pool (default threshold)" | "forced inline";
+
+export interface BodiesRow {
+  readonly variant: Variant;
+  /** 0 = idle (no large bodies). */
+  readonly largeMb: number;
+  readonly small: HttpLoadResult;
+  readonly large: HttpLoadResult | null;
+  readonly proxy: ProcUsage;
+  /** small p99 / idle small p99 of the same variant. */
+  readonly p99OverIdle: number | null;
+}
+
+export interface BodiesReport extends BenchReport {
+  readonly durationS: number;
+  readonly sizesMb: readonly number[];
+  /** Bytes the upstream received for one large body of each size (rewritten), per variant. */
+  readonly upstreamReceived: ReadonlyArray<{
+    variant: Variant;
+    sentBytes: number;
+    receivedBytes: number;
+    status: number;
+  }>;
+  readonly rows: readonly BodiesRow[];
+}
+
+/** A chat body of about `mb` MB with a base64 image and the params the filters strip. */
+function largeBody(mb: number): string {
+  const base64Chars = Math.max(0, Math.floor(mb * 1_000_000) - 300);
+  const image = randomBytes(Math.ceil((base64Chars * 3) / 4))
+    .toString("base64")
+    .slice(0, base64Chars);
+  return JSON.stringify({
+    model: MODEL,
+    temperature: 0.7,
+    top_p: 0.9,
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "what is in this picture?" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${image}` } },
+        ],
+      },
+    ],
+  });
+}
+
+async function startVariant(variant: Variant, port: number): Promise<RunningHotswap> {
+  const proxy = await startHotswap({
+    configYaml: configYaml({
+      models: [
+        {
+          id: MODEL,
+          argv: [process.execPath, ...fastUpstreamArgv(port)],
+          port,
+          stripParams: ["temperature", "top_p"],
+          setParams: { top_k: 1 },
+        },
+      ],
+    }),
+    inlineThreshold: variant === "forced inline" ? "inf" : "default",
+    keepLines: 200,
+  });
+  await warm(proxy.url, MODEL);
+  return proxy;
+}
+
+async function measure(
+  proxy: RunningHotswap,
+  durationS: number,
+  largeFile: string | null,
+  leadS: number,
+): Promise<{ small: HttpLoadResult; large: HttpLoadResult | null; proxy: ProcUsage }> {
+  const url = `${proxy.url}${CHAT_PATH}`;
+  const sampler = sampleProcess(proxy.pid);
+  const large =
+    largeFile === null
+      ? null
+      : runHttpLoad({
+          url,
+          connections: LARGE_CONNECTIONS,
+          durationS: durationS + 2 * leadS,
+          bodyFile: largeFile,
+        });
+  // Let the large bodies get going before the small requests are timed.
+  if (large !== null) await delay(leadS * 1000);
+  const small = await runHttpLoad({ url, connections: SMALL_CONNECTIONS, durationS, body: smallChat(MODEL) });
+  const largeResult = large === null ? null : await large;
+  return { small, large: largeResult, proxy: sampler.stop() };
+}
+
+async function run(
+  args: { smoke: boolean; profile: boolean; noInstall: boolean },
+  log: (l: string) => void,
+): Promise<BodiesReport> {
+  const base = reportBase("bodies", { ...args });
+  const sizesMb = args.smoke ? [1] : [5, 20];
+  // 10 s: a 20 MB body takes ~1 s to get through, so 5 s windows hold too few of them.
+  const durationS = args.smoke ? 0.5 : 10;
+  const dir = mkdtempSync(join(tmpdir(), "hotswap-bench-bodies-"));
+  const files = sizesMb.map((mb) => {
+    const path = join(dir, `body-${mb}mb.json`);
+    writeFileSync(path, largeBody(mb));
+    return path;
+  });
+  const rows: BodiesRow[] = [];
+  const upstreamReceived: BodiesReport["upstreamReceived"][number][] = [];
+  for (const variant of ["pool (default threshold)", "forced inline"] as const) {
+    const proxy = await startVariant(variant, await freePort());
+    try {
+      const check = largeBody(sizesMb[0]!);
+      const res = await postJson(`${proxy.url}${CHAT_PATH}`, check);
+      const received = Number(res.headers["x-bench-body-bytes"] ?? -1);
+      upstreamReceived.push({
+        variant,
+        sentBytes: check.length,
+        receivedBytes: received,
+        status: res.status,
+      });
+      log(`${variant}: idle`);
+      const idle = await measure(proxy, durationS, null, 0);
+      rows.push({ variant, largeMb: 0, ...idle, p99OverIdle: 1 });
+      for (const [i, mb] of sizesMb.entries()) {
+        log(`${variant}: ${mb} MB bodies`);
+        const loaded = await measure(proxy, durationS, files[i]!, args.smoke ? 0.2 : 0.5);
+        const r = ratio(loaded.small.latencyMs.p99, idle.small.latencyMs.p99);
+        rows.push({ variant, largeMb: mb, ...loaded, p99OverIdle: r === null ? null : round(r, 2) });
+      }
+    } finally {
+      await proxy.stop();
+    }
+  }
+  return {
+    ...base,
+    durationS,
+    sizesMb,
+    upstreamReceived,
+    rows,
+    verdicts: verdicts(rows, sizesMb, args.smoke),
+  };
+}
+
+function verdicts(rows: readonly BodiesRow[], sizes: readonly number[], smoke: boolean): Verdict[] {
+  const biggest = Math.max(...sizes);
+  return (["pool (default threshold)", "forced inline"] as const).map((variant) => {
+    const row = rows.find((r) => r.variant === variant && r.largeMb === biggest);
+    const x = row?.p99OverIdle ?? null;
+    return verdict(
+      `small p99 while 20 MB bodies stream <= 2x idle (${variant})`,
+      x === null ? "-" : `${x.toFixed(2)} x idle at ${biggest} MB`,
+      smoke || x === null ? null : x <= 2,
+    );
+  });
+}
+
+function render(report: BodiesReport): string {
+  const table = formatTable(
+    [
+      { header: "variant", align: "left" },
+      { header: "large", align: "right" },
+      { header: "small req/s", align: "right" },
+      { header: "p50 ms", align: "right" },
+      { header: "p99 ms", align: "right" },
+      { header: "max ms", align: "right" },
+      { header: "p99/idle", align: "right" },
+      { header: "large/s", align: "right" },
+      { header: "large p50 ms", align: "right" },
+      { header: "non-2xx", align: "right" },
+      { header: "proxy CPU%", align: "right" },
+      { header: "peak RSS MB", align: "right" },
+    ],
+    report.rows.map((r) => [
+      r.variant,
+      r.largeMb === 0 ? "idle" : `${r.largeMb} MB`,
+      r.small.rps.toFixed(0),
+      r.small.latencyMs.p50.toFixed(2),
+      r.small.latencyMs.p99.toFixed(2),
+      r.small.latencyMs.max.toFixed(1),
+      cell(r.p99OverIdle, 2),
+      r.large === null ? "-" : r.large.rps.toFixed(1),
+      r.large === null ? "-" : r.large.latencyMs.p50.toFixed(1),
+      String(r.small.non2xx + (r.large?.non2xx ?? 0)),
+      r.proxy.cpuPercent.toFixed(0),
+      r.proxy.peakRssMb.toFixed(0),
+    ]),
+  );
+  const check = report.upstreamReceived
+    .map((c) => `${c.variant}: sent ${c.sentBytes} B, upstream got ${c.receivedBytes} B (status ${c.status})`)
+    .join("\n");
+  return [table, "", "one large body, rewritten by the filters:", check].join("\n");
+}
+
+export const bodiesBench: ProxyBench<BodiesReport> = {
+  name: "bodies",
+  description: DESCRIPTION,
+  run,
+  render,
+};
+
+if (import.meta.main) await runBenchCli(bodiesBench);

@@ -1,0 +1,82 @@
+/**
+ * The three ways the overhead bench reaches the fast upstream, each with the pids whose CPU
+ * time it charges per request: direct (the upstream), nginx (its worker processes, plus the
+ * same upstream) and hotswap (the proxy process, plus its own model process).
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configYaml } from "./configs.ts";
+import { warm } from "./http-client.ts";
+import { findNginx, startNginx } from "./nginx.ts";
+import { freePort } from "./ports.ts";
+import { childPids } from "./proc-stats.ts";
+import { FAST_UPSTREAM_PATH, type RunningServer, startFastUpstream, startHotswap } from "./servers.ts";
+
+export type PathName = "direct" | "nginx" | "hotswap";
+
+export interface BenchPath {
+  readonly path: PathName;
+  readonly url: string;
+  /** The proxy's processes (nginx workers, hotswap); empty for direct. */
+  readonly proxyPids: readonly number[];
+  readonly upstreamPid: number;
+}
+
+export interface OverheadPaths {
+  readonly servers: RunningServer[];
+  readonly paths: BenchPath[];
+  readonly nginxNote: string;
+}
+
+export const MODEL = "bench";
+
+/** Starts hotswap with one preloaded-by-request model running the fast upstream. */
+export async function startHotswapPath(
+  nodeArgs: readonly string[],
+): Promise<{ server: RunningServer; path: BenchPath }> {
+  const port = await freePort();
+  // The model's pid comes from the upstream's own milestone file (it is the proxy's grandchild).
+  const eventsFile = join(mkdtempSync(join(tmpdir(), "hotswap-bench-overhead-")), "milestones.jsonl");
+  const argv = [process.execPath, FAST_UPSTREAM_PATH, "--port", String(port), "--events-file", eventsFile];
+  const server = await startHotswap({
+    configYaml: configYaml({ models: [{ id: MODEL, argv, port }] }),
+    nodeArgs,
+    keepLines: 200,
+  });
+  await warm(server.url, MODEL);
+  const boots = readFileSync(eventsFile, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { pid: number });
+  const upstreamPid = boots.at(-1)?.pid ?? 0;
+  return { server, path: { path: "hotswap", url: server.url, proxyPids: [server.pid], upstreamPid } };
+}
+
+export async function startOverheadPaths(install: boolean, log: (l: string) => void): Promise<OverheadPaths> {
+  const servers: RunningServer[] = [];
+  try {
+    const direct = await startFastUpstream();
+    servers.push(direct);
+    const paths: BenchPath[] = [{ path: "direct", url: direct.url, proxyPids: [], upstreamPid: direct.pid }];
+    const lookup = findNginx(install);
+    let nginxNote: string;
+    if (lookup.ok) {
+      const nginx = await startNginx(lookup.path, direct.url);
+      servers.push(nginx);
+      paths.push({ path: "nginx", url: nginx.url, proxyPids: childPids(nginx.pid), upstreamPid: direct.pid });
+      nginxNote = `${lookup.path}, 1 worker, keepalive 512`;
+    } else {
+      nginxNote = `nginx skipped: ${lookup.why}`;
+      log(nginxNote);
+    }
+    const hotswap = await startHotswapPath([]);
+    servers.push(hotswap.server);
+    paths.push(hotswap.path);
+    return { servers, paths, nginxNote };
+  } catch (err) {
+    // A path that cannot start must not leave the others running.
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
+}

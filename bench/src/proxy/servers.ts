@@ -1,0 +1,109 @@
+/**
+ * The servers a proxy bench talks to, each a separate process: the fast upstream, the
+ * fake upstream (@hotswap/testkit) and hotswap itself (its CLI, or the launcher when a
+ * bench must set the rewrite threshold).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Child, spawnChild } from "./children.ts";
+
+export const FAST_UPSTREAM_PATH = fileURLToPath(new URL("./fast-upstream.ts", import.meta.url));
+export const HOTSWAP_MAIN_PATH = fileURLToPath(new URL("../../../apps/proxy/src/main.ts", import.meta.url));
+export const HOTSWAP_LAUNCHER_PATH = fileURLToPath(new URL("./hotswap-launcher.ts", import.meta.url));
+
+export interface RunningServer {
+  readonly url: string;
+  readonly pid: number;
+  readonly process: Child;
+  stop(): Promise<void>;
+}
+
+/** A server that neither listens nor exits within this long is stopped and reported. */
+const START_LIMIT_MS = 60_000;
+
+async function withDeadline<T>(child: Child, started: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${START_LIMIT_MS} ms`)),
+      START_LIMIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([started, limit]);
+  } catch (err) {
+    await child.stop(2000);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function portOf(line: string): number {
+  return Number(line.slice(line.lastIndexOf(":") + 1));
+}
+
+/** argv (after the node binary) that runs the fast upstream on `port`. */
+export function fastUpstreamArgv(port: number, chunks = 200, chunkIntervalMs = 10): string[] {
+  return [
+    FAST_UPSTREAM_PATH,
+    "--port",
+    String(port),
+    "--chunks",
+    String(chunks),
+    "--chunk-interval",
+    String(chunkIntervalMs),
+  ];
+}
+
+/** Starts the fast upstream on a free port; resolves once it listens. */
+export async function startFastUpstream(chunks = 200, chunkIntervalMs = 10): Promise<RunningServer> {
+  const child = spawnChild(process.execPath, fastUpstreamArgv(0, chunks, chunkIntervalMs));
+  const line = await withDeadline(child, child.waitForLine(/^listening on /), "fast upstream");
+  return {
+    url: `http://127.0.0.1:${portOf(line.text)}`,
+    pid: child.pid,
+    process: child,
+    stop: () => child.stop(),
+  };
+}
+
+export interface HotswapOptions {
+  readonly configYaml: string;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
+  /** Run the launcher with this threshold (bytes, or "inf") instead of the CLI. */
+  readonly inlineThreshold?: number | "inf" | "default";
+  readonly cwd?: string;
+  readonly keepLines?: number;
+}
+
+export interface RunningHotswap extends RunningServer {
+  readonly configPath: string;
+}
+
+/** Writes the config to a temp dir and starts hotswap on 127.0.0.1:0; resolves once it listens. */
+export async function startHotswap(options: HotswapOptions): Promise<RunningHotswap> {
+  const dir = mkdtempSync(join(tmpdir(), "hotswap-bench-"));
+  const configPath = join(dir, "config.yaml");
+  writeFileSync(configPath, options.configYaml);
+  const threshold = options.inlineThreshold;
+  const entry =
+    threshold === undefined
+      ? [HOTSWAP_MAIN_PATH, "--config", configPath, "--listen", "127.0.0.1:0", "--state-dir", dir]
+      : [
+          HOTSWAP_LAUNCHER_PATH,
+          "--config",
+          configPath,
+          ...(threshold === "default" ? [] : ["--inline-threshold", String(threshold)]),
+        ];
+  const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.keepLines === undefined ? {} : { keepLines: options.keepLines }),
+  });
+  const line = await withDeadline(child, child.waitForLine(/^hotswap listening on /), "hotswap");
+  const url = line.text.slice("hotswap listening on ".length).trim().replace(/\/$/, "");
+  return { url, pid: child.pid, process: child, configPath, stop: () => child.stop() };
+}

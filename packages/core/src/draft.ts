@@ -1,42 +1,89 @@
 /**
  * The working copy a single `step` edits, copy-on-write: `toDraft` copies the queue array
- * and the preloads; the models and granted records are copied on their first change, and a
- * model or request object the first time the step edits it. All writes go through the
- * helpers here; the draft's records are typed readonly so a direct write does not compile.
- * Objects the caller's state holds are never written, so `step` never mutates its input,
- * and a step costs in proportion to what it changes, not to the whole state.
+ * and the preloads; the models record, the granted table, each granted bucket and a model's
+ * in-flight ids are copied on their first change, and a model or request object the first
+ * time the step edits it (`fresh` holds what this step created, which may be written in
+ * place). All writes go through the helpers here; the draft's records are typed readonly so
+ * a direct write does not compile. Objects the caller's state holds are never written, so
+ * `step` never mutates its input, and a step costs in proportion to what it changes, not to
+ * the whole state (see granted.ts for why the granted table is sharded).
  */
 import type { CoreConfig } from "./config.ts";
-import type { ModelState, RequestRecord, State } from "./state.ts";
+import { grantedBucket } from "./granted.ts";
+import type { GrantedTable, ModelState, RequestRecord, State } from "./state.ts";
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-export type ModelDraft = Omit<Writable<ModelState>, "inFlight" | "evictees"> & {
-  inFlight: string[];
-  evictees: string[];
-};
+/** A model made writable; `inFlight` and `evictees` are replaced, or changed via the helpers below. */
+export type ModelDraft = Writable<ModelState>;
 
 export type RequestDraft = Writable<RequestRecord>;
 
 export type Draft = Omit<Writable<State>, "models" | "granted" | "queue" | "preloads"> & {
   config: CoreConfig;
   models: Readonly<Record<string, ModelState>>;
-  granted: Readonly<Record<string, RequestRecord>>;
+  granted: GrantedTable;
   /** Entries are replaced, never written, unless created by this step (`editQueued`). */
   queue: RequestRecord[];
   preloads: string[];
 };
 
+/**
+ * A per-step cache of the models queued requests wait for. `edits` counts changes to which
+ * requests are queued (every such change goes through the queue helpers below); the cache
+ * is also keyed by the queue array and its length, as a second guard.
+ */
+export interface QueueMemo {
+  edits: number;
+  models: ReadonlySet<string> | null;
+  key: { readonly edits: number; readonly queue: readonly RequestRecord[]; readonly length: number } | null;
+}
+
 /** A draft plus the objects this step created, which may be written in place. */
 export interface DraftSession {
   readonly d: Draft;
-  readonly fresh: WeakSet<object>;
+  readonly fresh: Set<object>;
+  readonly queueMemo: QueueMemo;
 }
 
 /** Pure. A draft of `state` (arrays copied, records shared until changed). */
 export function toDraft(state: State): DraftSession {
-  const d: Draft = { ...state, queue: [...state.queue], preloads: [...state.preloads] };
-  return { d, fresh: new WeakSet() };
+  const d: Draft = { ...state, queue: state.queue.slice(), preloads: state.preloads.slice() };
+  return { d, fresh: new Set(), queueMemo: { edits: 0, models: null, key: null } };
+}
+
+/** The models queued requests wait for (cached until the queue changes). Do not modify. */
+export function queuedModelSet(s: DraftSession): ReadonlySet<string> {
+  const memo = s.queueMemo;
+  const queue = s.d.queue;
+  const key = memo.key;
+  if (memo.models && key?.edits === memo.edits && key.queue === queue && key.length === queue.length) {
+    return memo.models;
+  }
+  const models = new Set<string>();
+  for (const r of queue) models.add(r.model);
+  memo.models = models;
+  memo.key = { edits: memo.edits, queue, length: queue.length };
+  return models;
+}
+
+/** Append a request to the queue (created by this step). */
+export function enqueue(s: DraftSession, record: RequestRecord): void {
+  s.fresh.add(record);
+  s.queueMemo.edits += 1;
+  s.d.queue.push(record);
+}
+
+/** Remove and return the queued request at `index`. */
+export function dequeueAt(s: DraftSession, index: number): RequestRecord | undefined {
+  s.queueMemo.edits += 1;
+  return s.d.queue.splice(index, 1)[0];
+}
+
+/** Replace the queue (e.g. with the requests a bulk rejection kept). */
+export function replaceQueue(s: DraftSession, queue: RequestRecord[]): void {
+  s.queueMemo.edits += 1;
+  s.d.queue = queue;
 }
 
 /** A record copied on the first change in this step. */
@@ -65,27 +112,76 @@ export function editModel(s: DraftSession, id: string): ModelDraft | undefined {
   const m = s.d.models[id];
   if (!m) return undefined;
   if (s.fresh.has(m)) return m as ModelDraft;
-  const copy: ModelDraft = { ...m, inFlight: [...m.inFlight], evictees: [...m.evictees] };
+  // The arrays stay shared until changed: copying a long inFlight on every edit (a finish
+  // only moves lastUsedAt too) would make each step cost in proportion to requests in flight.
+  const copy: ModelDraft = { ...m };
   putModel(s, copy);
   return copy;
+}
+
+/**
+ * Count `id` in flight on the model. The first change in a step copies the array once, at
+ * its new length (a copy then a push would copy twice when the push grows it).
+ */
+export function addInFlight(s: DraftSession, m: ModelDraft, id: string): void {
+  if (s.fresh.has(m.inFlight)) {
+    (m.inFlight as string[]).push(id);
+    return;
+  }
+  // toSpliced allocates the new length once (concat takes a slow generic path in V8).
+  const next = m.inFlight.toSpliced(m.inFlight.length, 0, id);
+  s.fresh.add(next);
+  m.inFlight = next;
+}
+
+/** Remove the in-flight id at `index` (copied on the first change in a step, as above). */
+export function removeInFlightAt(s: DraftSession, m: ModelDraft, index: number): void {
+  if (s.fresh.has(m.inFlight)) {
+    (m.inFlight as string[]).splice(index, 1);
+    return;
+  }
+  const next = m.inFlight.slice();
+  next.splice(index, 1);
+  s.fresh.add(next);
+  m.inFlight = next;
+}
+
+/** The bucket of the granted table under `key`, copied for this step (created if missing). */
+function ownBucket(s: DraftSession, key: string): RequestRecord[] {
+  const table = own(s, s.d.granted) as Record<string, readonly RequestRecord[]>;
+  s.d.granted = table;
+  const existing = table[key] ?? [];
+  if (s.fresh.has(existing)) return existing as RequestRecord[];
+  const bucket = existing.slice();
+  s.fresh.add(bucket);
+  table[key] = bucket;
+  return bucket;
 }
 
 /** Add or replace a granted record (created by this step, so it may be edited in place). */
 export function putGranted(s: DraftSession, record: RequestRecord): void {
   s.fresh.add(record);
-  s.d.granted = own(s, s.d.granted);
-  (s.d.granted as Record<string, RequestRecord>)[record.id] = record;
+  const bucket = ownBucket(s, grantedBucket(record.id));
+  const at = bucket.findIndex((r) => r.id === record.id);
+  if (at >= 0) bucket[at] = record;
+  else bucket.push(record);
 }
 
 export function removeGranted(s: DraftSession, id: string): void {
-  if (!s.d.granted[id]) return;
-  s.d.granted = own(s, s.d.granted);
-  delete (s.d.granted as Record<string, RequestRecord>)[id];
+  const key = grantedBucket(id);
+  if (!s.d.granted[key]?.some((r) => r.id === id)) return;
+  const bucket = ownBucket(s, key);
+  bucket.splice(
+    bucket.findIndex((r) => r.id === id),
+    1,
+  );
+  // Empty buckets are not kept, so an empty table is `{}`.
+  if (bucket.length === 0) delete (s.d.granted as Record<string, unknown>)[key];
 }
 
 /** The granted record, made writable for this step; undefined if not granted. */
 export function editGranted(s: DraftSession, id: string): RequestDraft | undefined {
-  const r = s.d.granted[id];
+  const r = s.d.granted[grantedBucket(id)]?.find((g) => g.id === id);
   if (!r) return undefined;
   if (s.fresh.has(r)) return r as RequestDraft;
   const copy: RequestDraft = { ...r };
@@ -108,5 +204,5 @@ export function editQueued(s: DraftSession, index: number): RequestDraft | undef
 export function removeQueued(s: DraftSession, id: string): RequestRecord | undefined {
   const at = s.d.queue.findIndex((r) => r.id === id);
   if (at < 0) return undefined;
-  return s.d.queue.splice(at, 1)[0];
+  return dequeueAt(s, at);
 }

@@ -14,10 +14,11 @@
  *    start never overlaps a conflicting stopping model is guaranteed by the start rule
  *    (allows(starting + ready + stopping + target)) and checked for evictees by 3.
  * 6. QUEUE_MISMATCH: a queue entry not marked queued, out of arrival order, duplicated or
- *    also granted; a granted entry not marked granted or under another id.
+ *    also granted; a granted entry not marked granted, duplicated or in the wrong bucket.
  * 7. INFLIGHT_UNKNOWN: an in-flight id with no granted record for that model.
  * 8. UNKNOWN_MODEL_QUEUED: a queued request for a model that is not configured.
  */
+import { grantedBucket, grantedRecord } from "./granted.ts";
 import { configuredModel, holderIds, isHolder, modelConfig } from "./models.ts";
 import type { PlannerFactory } from "./planner.ts";
 import { createPlanner } from "./planners/index.ts";
@@ -44,7 +45,7 @@ function checkModel(state: State, m: ModelState, out: string[]): void {
   const limit = Math.max(modelConfig(state, m.id)?.concurrencyLimit ?? 0, m.grantLimit);
   if (n > limit) out.push(`INFLIGHT_OVER_LIMIT: ${m.id} has ${n} in flight, limit ${limit}`);
   for (const id of m.inFlight) {
-    const r = state.granted[id];
+    const r = grantedRecord(state, id);
     if (r?.status !== "granted" || r.model !== m.id) {
       out.push(`INFLIGHT_UNKNOWN: ${id} is in flight on ${m.id} without a granted record`);
     }
@@ -57,15 +58,20 @@ function checkQueue(state: State, out: string[]): void {
   for (const r of state.queue) {
     if (r.status !== "queued") out.push(`QUEUE_MISMATCH: ${r.id} is in the queue marked ${r.status}`);
     if (r.seq <= lastSeq) out.push(`QUEUE_MISMATCH: ${r.id} is out of arrival order`);
-    if (seen.has(r.id) || state.granted[r.id]) out.push(`QUEUE_MISMATCH: ${r.id} is live twice`);
+    if (seen.has(r.id) || grantedRecord(state, r.id)) out.push(`QUEUE_MISMATCH: ${r.id} is live twice`);
     if (!configuredModel(state, r.model))
       out.push(`UNKNOWN_MODEL_QUEUED: ${r.id} waits for unconfigured ${r.model}`);
     seen.add(r.id);
     lastSeq = r.seq;
   }
-  for (const [id, r] of Object.entries(state.granted)) {
-    if (r.status !== "granted" || r.id !== id)
-      out.push(`QUEUE_MISMATCH: granted entry ${id} holds ${r.status} ${r.id}`);
+  const granted = new Set<string>();
+  for (const [key, bucket] of Object.entries(state.granted)) {
+    if (bucket.length === 0) out.push(`QUEUE_MISMATCH: granted bucket ${key} is kept empty`);
+    for (const r of bucket) {
+      if (r.status !== "granted" || grantedBucket(r.id) !== key || granted.has(r.id))
+        out.push(`QUEUE_MISMATCH: granted bucket ${key} holds ${r.status} ${r.id}`);
+      granted.add(r.id);
+    }
   }
 }
 

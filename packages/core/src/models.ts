@@ -30,7 +30,8 @@ export function configuredModel(state: State, id: string): CoreModelConfig | und
 
 /**
  * Models of the current config (retired ones left out) that pass `keep`, in configuration
- * order. Scans the model states rather than the config so that the keyed lookups stay few.
+ * order. Scans the model states rather than the config so that the keyed lookups stay few
+ * (enumerating the record is several times faster than a keyed lookup per configured id).
  */
 export function configuredModels(state: State, keep: (m: ModelState) => boolean): ModelState[] {
   const index = configIndex(state.config);
@@ -84,14 +85,20 @@ export function isBusy(state: State, id: string, queued: ReadonlySet<string> = q
   return !m.draining && queued.has(id);
 }
 
-/** What the planner sees: resident models of the current config, except `target`. */
+/**
+ * What the planner sees: resident models of the current config, except `target`.
+ * `residents` may pass `configuredModels(state, isResident)` computed earlier, when no model
+ * changed since (it saves a walk over every model per candidate in a swap pass).
+ */
 export function residentViews(
   state: State,
   target: string | null,
   queued: ReadonlySet<string> = queuedModels(state),
+  residents: readonly ModelState[] = configuredModels(state, isResident),
 ): ResidentView[] {
   const views: ResidentView[] = [];
-  for (const m of configuredModels(state, (m) => m.id !== target && isResident(m))) {
+  for (const m of residents) {
+    if (m.id === target) continue;
     if (m.phase === "stopped" || m.phase === "failed") continue;
     views.push({ id: m.id, phase: m.phase, busy: isBusy(state, m.id, queued), lastUsedAt: m.lastUsedAt });
   }

@@ -2,21 +2,22 @@
  * Ordering helpers over the queue of waiting requests. Pure; they read a state and never
  * change it.
  */
+import { grantedRecord, grantedRecords } from "./granted.ts";
 import type { RequestRecord, State } from "./state.ts";
 
 /** Queued requests in arrival order (a copy, free to sort). */
 export function queuedRequests(state: State): RequestRecord[] {
-  return [...state.queue];
+  return state.queue.slice();
 }
 
 /** The live request (queued or granted) with this id, or undefined. */
 export function requestOf(state: State, id: string): RequestRecord | undefined {
-  return state.granted[id] ?? state.queue.find((r) => r.id === id);
+  return grantedRecord(state, id) ?? state.queue.find((r) => r.id === id);
 }
 
 /** Every live request: granted ones, then queued ones in arrival order. */
 export function allRequests(state: State): RequestRecord[] {
-  return [...Object.values(state.granted), ...state.queue];
+  return [...grantedRecords(state.granted), ...state.queue];
 }
 
 /**
@@ -56,17 +57,4 @@ export function queuedModels(state: State): Set<string> {
 /** Whether any queued request waits for `model`. */
 export function hasQueuedFor(state: State, model: string): boolean {
   return state.queue.some((r) => r.model === model);
-}
-
-/** The distinct models of `requests`, in the order first met. */
-export function distinctModels(requests: readonly RequestRecord[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const r of requests) {
-    if (!seen.has(r.model)) {
-      seen.add(r.model);
-      out.push(r.model);
-    }
-  }
-  return out;
 }

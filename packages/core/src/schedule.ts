@@ -7,9 +7,10 @@
  * 5. emit shutdownComplete once, when everything is down;
  * 6. report changed queue positions; 7. ask for a tick at the next deadline.
  */
-import { editModel, editQueued, putGranted } from "./draft.ts";
+import { addInFlight, dequeueAt, editModel, editQueued, putGranted, queuedModelSet } from "./draft.ts";
+import { anyGranted } from "./granted.ts";
 import { modelConfig } from "./models.ts";
-import { headOfLine, queuedModels } from "./queue.ts";
+import { headOfLine } from "./queue.ts";
 import type { ModelState, RequestRecord } from "./state.ts";
 import { type StepContext, stopModel } from "./step-context.ts";
 import { runSwaps, startPending } from "./swaps.ts";
@@ -19,9 +20,9 @@ function grant(ctx: StepContext, r: RequestRecord): void {
   const at = d.queue.findIndex((q) => q.id === r.id);
   const m = editModel(ctx, r.model);
   if (!m || at < 0) return;
-  d.queue.splice(at, 1);
+  dequeueAt(ctx, at);
   putGranted(ctx, { ...r, status: "granted", instance: m.instance, reported: null });
-  m.inFlight.push(r.id);
+  addInFlight(ctx, m, r.id);
   m.grantLimit = modelConfig(d, r.model)?.concurrencyLimit ?? m.inFlight.length;
   m.lastUsedAt = d.now;
   ctx.effects.push({ type: "grant", requestId: r.id, model: r.model, instance: m.instance });
@@ -64,7 +65,7 @@ function ttlDeadline(ctx: StepContext, m: ModelState, queued: ReadonlySet<string
 
 function stopIdle(ctx: StepContext): void {
   const { d } = ctx;
-  const queued = queuedModels(d);
+  const queued = queuedModelSet(ctx);
   for (const m of Object.values(d.models)) {
     const id = m.id;
     if (m.inFlight.length > 0) continue;
@@ -81,30 +82,45 @@ function checkShutdown(ctx: StepContext): void {
   const { d } = ctx;
   if (!d.shuttingDown || d.shutdownDone) return;
   if (Object.values(d.models).some((m) => m.phase !== "stopped" && m.phase !== "failed")) return;
-  if (!d.shutdownForce && Object.keys(d.granted).length > 0) return;
+  if (!d.shutdownForce && anyGranted(d)) return;
   d.shutdownDone = true;
   ctx.effects.push({ type: "shutdownComplete" });
 }
 
 function reportPositions(ctx: StepContext): void {
   const { d } = ctx;
+  if (d.queue.length === 0) return; // nobody to tell (and no model walk for the loading set)
   let indexOf: Map<string, number> | undefined; // built only when something changed
-  ctx.scheduler.order(d).forEach((r, position) => {
-    const phase = d.models[r.model]?.phase;
-    const loading = phase === "starting" || phase === "pending";
-    if (r.reported?.position === position && r.reported.loading === loading) return;
-    indexOf ??= new Map(d.queue.map((q, i) => [q.id, i]));
-    const rec = editQueued(ctx, indexOf.get(r.id) ?? -1);
-    if (!rec) return;
+  // Loading models are few: a set of them answers most requests with a cheap miss.
+  const loadingModels = new Set<string>();
+  for (const id in d.models) {
+    const phase = d.models[id]?.phase;
+    if (phase === "starting" || phase === "pending") loadingModels.add(id);
+  }
+  const order = ctx.scheduler.order(d);
+  for (let position = 0; position < order.length; position += 1) {
+    const r = order[position];
+    if (!r) continue;
+    const loading = loadingModels.size > 0 && loadingModels.has(r.model);
+    if (r.reported?.position === position && r.reported.loading === loading) continue;
+    // Usually the service order is the queue order, so the record sits at its position;
+    // otherwise look it up (an index of the whole queue, built once, only when needed).
+    let at = position;
+    if (d.queue[at] !== r) {
+      indexOf ??= new Map(d.queue.map((q, i) => [q.id, i]));
+      at = indexOf.get(r.id) ?? -1;
+    }
+    const rec = editQueued(ctx, at);
+    if (!rec) continue;
     rec.reported = { position, loading };
     ctx.effects.push({ type: "queuePosition", requestId: r.id, model: r.model, position, loading });
-  });
+  }
 }
 
 function requestWake(ctx: StepContext): void {
   const { d } = ctx;
   let next = ctx.scheduler.deadline(d);
-  const queued = queuedModels(d);
+  const queued = queuedModelSet(ctx);
   for (const m of Object.values(d.models)) {
     const due = ttlDeadline(ctx, m, queued);
     if (due !== null && due > d.now && (next === null || due < next)) next = due;

@@ -71,6 +71,9 @@ export interface RequestRecord {
   readonly reported: ReportedPosition | null;
 }
 
+/** Granted requests by bucket (a hash of the id, see granted.ts); empty buckets are removed. */
+export type GrantedTable = Readonly<Record<string, readonly RequestRecord[]>>;
+
 export interface State {
   readonly config: CoreConfig;
   /** The latest event time seen. */
@@ -82,8 +85,12 @@ export interface State {
    * Kept as an array of records, not ids, so a step copies one array however long it is.
    */
   readonly queue: readonly RequestRecord[];
-  /** Granted requests not yet finished or cancelled (status "granted"), by id. */
-  readonly granted: Readonly<Record<string, RequestRecord>>;
+  /**
+   * Granted requests not yet finished or cancelled (status "granted"), sharded by a hash of
+   * the id (`granted[grantedBucket(id)]` is an array holding it, see granted.ts), so a
+   * grant or finish copies one small bucket, not every granted record.
+   */
+  readonly granted: GrantedTable;
   /** Models asked for by preloadRequested that have not begun a swap yet, in request order. */
   readonly preloads: readonly string[];
   readonly nextInstance: number;

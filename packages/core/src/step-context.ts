@@ -3,7 +3,7 @@
  * small actions every handler shares. Each action changes the draft and records the matching
  * effect together, so a decision and its bookkeeping can never be split.
  */
-import { type DraftSession, editModel, removeModel, removeQueued } from "./draft.ts";
+import { type DraftSession, editModel, removeModel, removeQueued, replaceQueue } from "./draft.ts";
 import type { Effect, StopReason } from "./effects.ts";
 import type { RejectCode } from "./errors.ts";
 import { modelConfig } from "./models.ts";
@@ -39,7 +39,7 @@ export function rejectQueued(
     }
     ctx.effects.push({ type: "reject", requestId: r.id, error: { code, message: message(r.model) } });
   }
-  d.queue = kept;
+  replaceQueue(ctx, kept);
 }
 
 /**

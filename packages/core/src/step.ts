@@ -84,13 +84,14 @@ export function createStep(plannerFactory: PlannerFactory): StepFunction {
   const plannerFor = perConfig<Planner>(plannerFactory);
   const schedulerFor = perConfig<Scheduler>((config) => createScheduler(config.scheduler));
   return (state, event) => {
-    const { d, fresh } = toDraft(state);
+    const { d, fresh, queueMemo } = toDraft(state);
     d.now = Math.max(d.now, event.at);
     const effects: Effect[] = [];
     // The event may replace the config, so policies are looked up through the draft.
     const ctx: StepContext = {
       d,
       fresh,
+      queueMemo,
       effects,
       get planner() {
         return plannerFor(d.config);

@@ -9,10 +9,10 @@
  * 4. A pending model starts only when none of its evictees is resident and the planner
  *    allows the processes that hold resources plus it.
  */
-import { editModel } from "./draft.ts";
+import { editModel, queuedModelSet } from "./draft.ts";
 import { configuredModels, holderIds, isBusy, isResident, needsSwap, residentViews } from "./models.ts";
-import { queuedModels } from "./queue.ts";
 import type { SwapCandidate } from "./schedulers/scheduler.ts";
+import type { ModelState } from "./state.ts";
 import { drainModel, rejectQueued, type StepContext, setStopped, stopModel } from "./step-context.ts";
 
 /** How many waiting swaps one step looks past before it stops considering later candidates. */
@@ -23,15 +23,17 @@ interface Reservation {
   readonly evict: readonly string[];
 }
 
-/** Ids of resident models of the current config (pending included). */
-function residentIds(ctx: StepContext): string[] {
-  return configuredModels(ctx.d, isResident).map((m) => m.id);
-}
-
-function respects(ctx: StepContext, held: readonly Reservation[], target: string, evict: string[]): boolean {
+/** `residents`: the resident models of the current config (pending included), as now. */
+function respects(
+  ctx: StepContext,
+  held: readonly Reservation[],
+  target: string,
+  evict: string[],
+  residents: readonly ModelState[],
+): boolean {
   return held.every((r) => {
     const gone = new Set([...r.evict, ...evict]);
-    const after = residentIds(ctx).filter((id) => !gone.has(id));
+    const after = residents.map((m) => m.id).filter((id) => !gone.has(id));
     return ctx.planner.allows([...after, r.target, target]);
   });
 }
@@ -83,19 +85,23 @@ function servesOlder(ctx: StepContext, target: string, evict: readonly string[])
   return false;
 }
 
+/** What a swap pass computes once: the queued models, and the residents until a swap. */
+interface SwapPass {
+  readonly queued: ReadonlySet<string>;
+  residents: ModelState[] | null;
+}
+
 /**
  * `queued` (the models requests wait for) is computed once per pass: within a pass the queue
  * only loses never-fitting requests, which at worst makes a model look busy a pass longer.
  */
-function trySwap(
-  ctx: StepContext,
-  cand: SwapCandidate,
-  held: Reservation[],
-  queued: ReadonlySet<string>,
-): boolean {
+function trySwap(ctx: StepContext, cand: SwapCandidate, held: Reservation[], pass: SwapPass): boolean {
   const { d } = ctx;
+  const { queued } = pass;
   if (!needsSwap(d.models[cand.model])) return false;
-  const plan = ctx.planner.plan(cand.model, residentViews(d, cand.model, queued));
+  // Residents are listed once per pass and again only after a swap changed the models.
+  pass.residents ??= configuredModels(d, isResident);
+  const plan = ctx.planner.plan(cand.model, residentViews(d, cand.model, queued, pass.residents));
   if (!plan.ok) {
     neverFits(ctx, cand.model, plan.message);
     return true;
@@ -109,7 +115,7 @@ function trySwap(
     held.push({ target: cand.model, evict });
     return false;
   }
-  if (!respects(ctx, held, cand.model, evict)) return false;
+  if (!respects(ctx, held, cand.model, evict, pass.residents)) return false;
   beginSwap(ctx, cand.model, evict);
   return true;
 }
@@ -119,12 +125,15 @@ export function runSwaps(ctx: StepContext): boolean {
   if (ctx.d.shuttingDown) return false;
   let changed = false;
   const held: Reservation[] = [];
-  const queued = queuedModels(ctx.d);
+  const pass: SwapPass = { queued: queuedModelSet(ctx), residents: null };
   for (const cand of ctx.scheduler.swapCandidates(ctx.d)) {
     // Past a few waiting swaps, a later candidate could rarely start around all of them,
     // and planning each of hundreds of candidates on every step would dominate step time.
     if (held.length >= MAX_WAITING_SWAPS) break;
-    if (trySwap(ctx, cand, held, queued)) changed = true;
+    if (trySwap(ctx, cand, held, pass)) {
+      changed = true;
+      pass.residents = null;
+    }
   }
   return changed;
 }
@@ -137,7 +146,7 @@ function replan(ctx: StepContext, target: string): void {
   const { d } = ctx;
   const settling = Object.values(d.models).some((m) => m.phase === "stopping" || m.draining);
   if (settling) return;
-  const plan = ctx.planner.plan(target, residentViews(d, target));
+  const plan = ctx.planner.plan(target, residentViews(d, target, queuedModelSet(ctx)));
   if (!plan.ok) {
     setStopped(ctx, target);
     neverFits(ctx, target, plan.message);

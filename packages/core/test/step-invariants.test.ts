@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { grantedTable } from "../src/granted.ts";
 import { initialState } from "../src/initial-state.ts";
 import { createInvariantChecker } from "../src/invariants.ts";
-import type { ModelState, RequestRecord, State } from "../src/state.ts";
+import type { GrantedTable, ModelState, RequestRecord, State } from "../src/state.ts";
 import { config, model, oneAtATime } from "./step-support.ts";
 
 const check = createInvariantChecker(oneAtATime);
@@ -28,8 +29,8 @@ function granted(id: string, modelId: string): RequestRecord {
   };
 }
 
-function table(...records: RequestRecord[]): Record<string, RequestRecord> {
-  return Object.fromEntries(records.map((r) => [r.id, r]));
+function table(...records: RequestRecord[]): GrantedTable {
+  return grantedTable(records);
 }
 
 function names(state: State): string[] {

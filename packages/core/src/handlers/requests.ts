@@ -2,8 +2,9 @@
  * Handlers for events about requests: arrival, cancellation, delivery, completion.
  * Each changes only the draft in `ctx`; scheduling follows in `settle`.
  */
-import { editGranted, editModel, removeGranted, removeQueued } from "../draft.ts";
+import { editGranted, editModel, enqueue, removeGranted, removeInFlightAt, removeQueued } from "../draft.ts";
 import type { EventOf } from "../events.ts";
+import { grantedRecord } from "../granted.ts";
 import { configuredModel } from "../models.ts";
 import { requestOf } from "../queue.ts";
 import { grantAll } from "../schedule.ts";
@@ -34,10 +35,13 @@ function rejectedOnArrival(ctx: StepContext, e: EventOf<"requestArrived">): bool
 export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): void {
   const { d } = ctx;
   if (rejectedOnArrival(ctx, e)) return;
-  const priority = e.priority ?? configuredModel(d, e.model)?.priority ?? 0;
+  const cfg = configuredModel(d, e.model);
+  const priority = e.priority ?? cfg?.priority ?? 0;
   const record: RequestRecord = {
     id: e.id,
-    model: e.model,
+    // The config's string (equal to e.model): every record of a model then shares one string
+    // object, which makes the per-request keyed lookups of long queues markedly cheaper.
+    model: cfg?.id ?? e.model,
     status: "queued",
     arrivedAt: e.at,
     seq: d.nextSeq,
@@ -47,9 +51,8 @@ export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): 
     delivered: false,
     reported: null,
   };
-  ctx.fresh.add(record);
   d.nextSeq += 1;
-  d.queue.push(record);
+  enqueue(ctx, record);
   // Grant first: a request served at once never counts against the queue limit.
   grantAll(ctx);
   const max = d.config.maxQueueLength;
@@ -62,20 +65,19 @@ export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): 
 /** Free a granted request's slot; the model's last use is now. */
 function finish(ctx: StepContext, id: string): void {
   const { d } = ctx;
-  const r = d.granted[id];
+  const r = grantedRecord(d, id);
   if (!r) return;
   removeGranted(ctx, id);
-  if (!d.models[r.model]?.inFlight.includes(id)) return;
+  const at = d.models[r.model]?.inFlight.indexOf(id) ?? -1;
+  if (at < 0) return;
   const m = editModel(ctx, r.model);
-  const at = m ? m.inFlight.indexOf(id) : -1;
-  if (m && at >= 0) {
-    m.inFlight.splice(at, 1);
-    m.lastUsedAt = d.now;
-  }
+  if (!m) return;
+  removeInFlightAt(ctx, m, at);
+  m.lastUsedAt = d.now;
 }
 
 export function requestCancelled(ctx: StepContext, e: EventOf<"requestCancelled">): void {
-  if (ctx.d.granted[e.id]) {
+  if (grantedRecord(ctx.d, e.id)) {
     finish(ctx, e.id);
     return;
   }

@@ -10,7 +10,7 @@
  */
 import type { SchedulerConfig } from "../config.ts";
 import { canGrant, needsSwap } from "../models.ts";
-import { byPriorityThenArrival, distinctModels, headOfLine, queuedRequests } from "../queue.ts";
+import { byPriorityThenArrival, headOfLine, queuedRequests } from "../queue.ts";
 import type { RequestRecord, State } from "../state.ts";
 import type { Scheduler, SwapCandidate } from "./scheduler.ts";
 
@@ -33,32 +33,81 @@ function starvingHead(config: FifoConfig, state: State): RequestRecord | undefin
   return head && isStarving(config, state, head) ? head : undefined;
 }
 
+/**
+ * Ids of the models that can take a request now (`canGrant`). Enumerates the state's record
+ * (cheap) and looks up only ready models' configs.
+ */
+function grantableModels(state: State): Set<string> {
+  const out = new Set<string>();
+  for (const m of Object.values(state.models)) {
+    if (m.phase === "ready" && canGrant(state, m.id)) out.add(m.id);
+  }
+  return out;
+}
+
+/**
+ * The distinct models of queued requests that need a swap, in the order their first request
+ * comes in fifo order: each model ranked by its best request, without sorting the queue.
+ */
+function swapModelsInOrder(state: State): string[] {
+  const queue = state.queue;
+  if (queue.length === 0) return [];
+  // With one priority throughout, a model's first request in the queue is its best, so the
+  // scan may stop once every model that needs a swap has been met.
+  const priority = queue[0]?.priority;
+  let uniform = true;
+  for (const r of queue) {
+    if (r.priority !== priority) {
+      uniform = false;
+      break;
+    }
+  }
+  let unseen = Number.POSITIVE_INFINITY;
+  if (uniform) {
+    unseen = 0;
+    for (const m of Object.values(state.models)) if (needsSwap(m)) unseen += 1;
+  }
+  // Per model: its best request so far, or null when it needs no swap (one lookup a request).
+  const first = new Map<string, RequestRecord | null>();
+  for (const r of queue) {
+    if (unseen === 0) break;
+    const seen = first.get(r.model);
+    if (seen === null) continue;
+    if (seen === undefined) {
+      // state.models[r.model] is the model keyed r.model; needsSwap counted it above.
+      const needs = needsSwap(state.models[r.model]);
+      first.set(r.model, needs ? r : null);
+      if (needs) unseen -= 1;
+    } else if (byPriorityThenArrival(r, seen) < 0) first.set(r.model, r);
+  }
+  const best: RequestRecord[] = [];
+  for (const r of first.values()) if (r !== null) best.push(r);
+  return best.sort(byPriorityThenArrival).map((r) => r.model);
+}
+
 export function createFifoScheduler(config: FifoConfig): Scheduler {
   const order = (state: State): RequestRecord[] => queuedRequests(state).sort(byPriorityThenArrival);
   return {
     order,
     nextGrant(state) {
+      if (state.queue.length === 0) return null;
+      // Models first (few can take a request), so a step with none skips the queue scan.
+      const grantable = grantableModels(state);
+      if (grantable.size === 0) return null;
       // While the head starves, only requests older than it may be granted (they do not
       // pass it over, and its forced swap may be waiting for them).
       const before = starvingHead(config, state)?.seq ?? Number.POSITIVE_INFINITY;
       // A linear scan for the first grantable request in fifo order (no sort: it is asked
       // once per grant, and the queue can be long).
       let best: RequestRecord | null = null;
-      const grantable = new Map<string, boolean>();
-      for (const r of queuedRequests(state)) {
-        if (r.seq >= before || (best !== null && byPriorityThenArrival(r, best) >= 0)) continue;
-        let ok = grantable.get(r.model);
-        if (ok === undefined) {
-          ok = canGrant(state, r.model);
-          grantable.set(r.model, ok);
-        }
-        if (ok) best = r;
+      for (const r of state.queue) {
+        if (r.seq >= before || !grantable.has(r.model)) continue;
+        if (best === null || byPriorityThenArrival(r, best) < 0) best = r;
       }
       return best;
     },
     swapCandidates(state) {
-      const waiting = order(state).filter((r) => needsSwap(state.models[r.model]));
-      const models = distinctModels(waiting);
+      const models = swapModelsInOrder(state);
       for (const id of state.preloads) {
         if (!models.includes(id) && needsSwap(state.models[id])) models.push(id);
       }

@@ -1,5 +1,6 @@
 /**
- * Command line: `hotswap [--config FILE] [--listen HOST:PORT] [--watch-config] [--state-dir DIR]`,
+ * Command line: `hotswap [--config FILE] [--listen HOST:PORT] [--watch-config] [--state-dir DIR]
+ * [--inline-body-threshold BYTES]`,
  * `hotswap validate FILE`, `--help`, `--version`. Resolves to the process exit code:
  * 0 ok, 1 failure (bad config, failed shutdown), 2 usage.
  */
@@ -13,6 +14,24 @@ function version(): string {
     version: string;
   };
   return pkg.version;
+}
+
+interface CliOptions {
+  readonly config?: string;
+  readonly listen: string;
+  readonly watchConfig: boolean;
+  readonly stateDir?: string;
+  readonly inlineBodyThreshold?: number;
+}
+
+/** A byte count (a non-negative integer) or "inf"; a RangeError becomes exit code 2. */
+export function parseThreshold(text: string): number {
+  if (text.trim().toLowerCase() === "inf") return Number.POSITIVE_INFINITY;
+  const bytes = Number(text);
+  if (text.trim() === "" || !Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new RangeError(`--inline-body-threshold wants a byte count or "inf", got "${text}"`);
+  }
+  return bytes;
 }
 
 export async function runCli(argv: readonly string[]): Promise<number> {
@@ -29,13 +48,21 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       "--state-dir <dir>",
       "where to record spawned processes for orphan sweeps (default: under the temp dir)",
     )
+    .option(
+      "--inline-body-threshold <bytes>",
+      "JSON bodies at least this big are rewritten off the main thread (default 262144; 'inf' = never)",
+      parseThreshold,
+    )
     .exitOverride()
-    .action((opts: { config?: string; listen: string; watchConfig: boolean; stateDir?: string }) => {
+    .action((opts: CliOptions) => {
       result = serve({
         listen: opts.listen,
         watchConfig: opts.watchConfig,
         ...(opts.config === undefined ? {} : { config: opts.config }),
         ...(opts.stateDir === undefined ? {} : { stateDir: opts.stateDir }),
+        ...(opts.inlineBodyThreshold === undefined
+          ? {}
+          : { inlineBodyThresholdBytes: opts.inlineBodyThreshold }),
       });
     });
   program

@@ -1,32 +1,71 @@
 /**
  * The proxy's pino logger: JSON lines to stdout (when `logToStdout` includes the proxy) and
  * a readable copy of every line into the log hub for `/logs`. No transport thread.
+ *
+ * Cost matters: a log call sits on the request path. So the hub line is built from the call's
+ * arguments (pino's `logMethod` hook) instead of parsing the serialised JSON back, stdout is
+ * written asynchronously (a pipe's `process.stdout` writes synchronously on Linux), and when
+ * stdout is off nothing is serialised at all.
  */
 import type { LogLevel, LogToStdout } from "@hotswap/config";
-import { type Logger, multistream, pino, type StreamEntry } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import { type LogHub, PROXY_SOURCE } from "./logs/log-hub.ts";
 
-function hubStream(logs: LogHub): { write(chunk: string): void } {
-  return {
-    write(chunk: string) {
-      try {
-        const record = JSON.parse(chunk) as { level?: number; msg?: string; [k: string]: unknown };
-        const level = pino.levels.labels[record.level ?? 30] ?? "info";
-        const { msg, ...rest } = record;
-        const extra = Object.entries(rest)
-          .filter(([k]) => !["level", "time", "pid", "hostname"].includes(k))
-          .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-          .join(" ");
-        logs.push(PROXY_SOURCE, `${level}: ${msg ?? ""}${extra ? ` ${extra}` : ""}`);
-      } catch {
-        logs.push(PROXY_SOURCE, chunk.trimEnd());
-      }
-    },
-  };
+/** Keys pino adds to every line; the hub's text leaves them out. */
+const HIDDEN_KEYS = new Set(["level", "time", "pid", "hostname", "msg"]);
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
+/** Pure. The hub's line for one log call: `level: msg key=value ...`. */
+export function hubLine(levelLabel: string, args: readonly unknown[]): string {
+  let fields: Record<string, unknown> | null = null;
+  let rest = args;
+  const first = args[0];
+  if (typeof first === "object" && first !== null) {
+    // pino's own convention: a leading Error is logged as { err }.
+    fields = first instanceof Error ? { err: first } : (first as Record<string, unknown>);
+    rest = args.slice(1);
+  }
+  let msg = rest.length > 0 ? String(rest[0]) : "";
+  if (rest.length === 0 && first instanceof Error) msg = first.message;
+  let text = `${levelLabel}: ${msg}`;
+  if (fields !== null) {
+    for (const key in fields) {
+      const value = fields[key];
+      if (value === undefined || HIDDEN_KEYS.has(key)) continue;
+      text += ` ${key}=${describe(value)}`;
+    }
+  }
+  return text;
+}
+
+/** Discards what pino serialises when the proxy's lines do not go to stdout. */
+const DISCARD: DestinationStream = { write: () => {} };
+
 export function createLogger(logs: LogHub, level: LogLevel, toStdout: LogToStdout): Logger {
-  const streams: StreamEntry[] = [{ level, stream: hubStream(logs) }];
-  if (toStdout === "proxy" || toStdout === "both") streams.push({ level, stream: process.stdout });
-  return pino({ level, base: { pid: process.pid }, messageKey: "msg" }, multistream(streams));
+  const toStdoutToo = toStdout === "proxy" || toStdout === "both";
+  // sync: false batches lines written while one write is in flight; pino flushes it on exit.
+  const stdout = toStdoutToo ? pino.destination({ dest: 1, sync: false }) : DISCARD;
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      messageKey: "msg",
+      hooks: {
+        logMethod(args, method, levelNumber) {
+          logs.push(PROXY_SOURCE, hubLine(pino.levels.labels[levelNumber] ?? "info", args));
+          if (toStdoutToo) method.apply(this, args);
+        },
+      },
+    },
+    stdout,
+  );
 }

@@ -24,6 +24,8 @@ export interface ServeOptions {
   readonly listen: string;
   readonly watchConfig: boolean;
   readonly stateDir?: string;
+  /** Passed to `startProxy` (bodies at least this big are rewritten in the worker pool). */
+  readonly inlineBodyThresholdBytes?: number;
 }
 
 /** Bound on the graceful part of a shutdown before processes are killed. */
@@ -84,7 +86,14 @@ export async function serve(options: ServeOptions): Promise<number> {
   mkdirSync(join(recordFile, ".."), { recursive: true });
   const swept = await sweepOrphans(recordFile);
 
-  const proxy = await startProxy({ config: loaded.config, listen, recordFile });
+  const proxy = await startProxy({
+    config: loaded.config,
+    listen,
+    recordFile,
+    ...(options.inlineBodyThresholdBytes === undefined
+      ? {}
+      : { inlineBodyThresholdBytes: options.inlineBodyThresholdBytes }),
+  });
   proxy.logger.info({ recordFile, swept: swept.killed.length }, "orphan sweep done");
   process.stdout.write(`hotswap listening on ${proxy.url}\n`);
   if (loaded.demo) process.stderr.write(demoBanner(proxy.url));

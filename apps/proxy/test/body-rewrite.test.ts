@@ -27,6 +27,12 @@ function rewrite(body: unknown) {
   };
 }
 
+function owned(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 describe("body rewrite", () => {
   it("body rewrite: strips listed params but never model, then sets params and useModelName", () => {
     const out = rewrite({ model: "llama", temperature: 0.1, top_p: 0.9, messages: [] });
@@ -80,6 +86,30 @@ describe("body rewrite", () => {
       expect(Buffer.from(pooled.body).toString()).toBe(inline.body);
       expect({ ...pooled, body: null }).toEqual({ ...inline, body: null });
       expect(JSON.parse(Buffer.from(pooled.body).toString()).model).toBe("org/llama-3-8b");
+    } finally {
+      await rewriter.close();
+    }
+  });
+
+  it("body rewrite: with transfer a pooled body moves to the worker and comes back as source", async () => {
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
+    try {
+      const text = JSON.stringify({
+        model: "plain",
+        messages: [{ role: "user", content: "y".repeat(4096) }],
+      });
+      // A Buffer that owns its ArrayBuffer, as readBody's large bodies do.
+      const bytes = owned(text);
+      const unchanged = await rewriter.rewrite(bytes, table, { transfer: true });
+      expect(bytes.length, "the caller's copy was moved, not cloned").toBe(0);
+      if (!unchanged.ok || unchanged.source === undefined) throw new Error("expected ok with a source");
+      expect(unchanged.body).toBeNull();
+      expect(Buffer.from(unchanged.source).toString()).toBe(text);
+
+      const bad = owned(`{"messages":"${"z".repeat(2048)}"}`);
+      const failed = await rewriter.rewrite(bad, table, { transfer: true });
+      expect(failed).toMatchObject({ ok: false, code: "missing_model" });
+      expect(Buffer.from(failed.source ?? new Uint8Array()).toString()).toContain('{"messages":"zzz');
     } finally {
       await rewriter.close();
     }

@@ -10,44 +10,69 @@
  * (more for multi-MiB bodies); at 256 KiB an inline rewrite still blocks about 1 ms, so
  * smaller bodies stay inline.
  */
+import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
-import type { RewriteTask } from "./rewrite.worker.ts";
+import type { RewriteAnswer, RewriteTask } from "./rewrite.worker.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 
 export const DEFAULT_INLINE_THRESHOLD_BYTES = 256 * 1024;
 
 export interface BodyRewriterOptions {
   readonly thresholdBytes?: number;
-  /** Pool size; the machine has 2 cores, so 1-2 threads. */
+  /** Pool size; default: one thread fewer than the cores (at least 1), see below. */
   readonly maxThreads?: number;
 }
 
+export interface RewriteOptions {
+  /**
+   * Hand `bytes` over instead of copying it: a pooled rewrite moves its memory to the worker
+   * (the caller's Buffer is left empty) and the outcome's `source` holds the original bytes.
+   */
+  readonly transfer?: boolean;
+}
+
 export interface BodyRewriter {
-  rewrite(bytes: Buffer, table: RewriteTable): Promise<RewriteOutcome>;
+  /** With `transfer`, `source` is always set (the same bytes, possibly moved and back). */
+  rewrite(bytes: Buffer, table: RewriteTable, options?: RewriteOptions): Promise<RewriteAnswer>;
   /** Resolves when the pool's threads are gone (no-op when none was started). */
   close(): Promise<void>;
 }
 
 export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewriter {
   const threshold = options.thresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
-  const maxThreads = options.maxThreads ?? 2;
+  // One core stays free for the event loop: on 2 cores, two threads parsing 20 MB bodies
+  // starved the main thread and small requests' p99 rose with them.
+  const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism() - 1);
   // Started on the first large body: most deployments never need it.
-  let pool: Piscina<RewriteTask, RewriteOutcome> | null = null;
+  let pool: Piscina<RewriteTask, RewriteAnswer> | null = null;
   return {
-    async rewrite(bytes, table) {
+    async rewrite(bytes, table, options = {}) {
+      const transfer = options.transfer === true;
       if (bytes.length < threshold) {
         const result = rewriteJsonText(bytes.toString("utf8"), table);
-        if (!result.ok) return result;
-        return { ...result, body: result.body === null ? null : Buffer.from(result.body) };
+        const outcome: RewriteOutcome = result.ok
+          ? { ...result, body: result.body === null ? null : Buffer.from(result.body) }
+          : result;
+        return transfer ? { ...outcome, source: bytes } : outcome;
       }
-      pool ??= new Piscina<RewriteTask, RewriteOutcome>({
+      pool ??= new Piscina<RewriteTask, RewriteAnswer>({
         filename: new URL("./rewrite.worker.ts", import.meta.url).href,
         minThreads: 1,
         maxThreads,
         idleTimeout: 30_000,
       });
-      return pool.run({ bytes, table }, { name: "rewrite" });
+      // Only a Buffer that owns its whole ArrayBuffer can move (a pooled slice would take
+      // its neighbours along); large bodies from readBody always do.
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      if (!transfer || !owned) {
+        const answer = await pool.run({ bytes, table, returnSource: false }, { name: "rewrite" });
+        return transfer ? { ...answer, source: bytes } : answer;
+      }
+      return pool.run(
+        { bytes, table, returnSource: true },
+        { name: "rewrite", transferList: [bytes.buffer as ArrayBuffer] },
+      );
     },
     async close() {
       const p = pool;

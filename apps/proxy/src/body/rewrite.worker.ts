@@ -2,22 +2,46 @@
  * Thread entry for the piscina rewrite pool: decodes, rewrites and re-encodes one large
  * body, returning bytes. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
  */
+import { move, Piscina } from "piscina";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 
 export interface RewriteTask {
   readonly bytes: Uint8Array;
   readonly table: RewriteTable;
+  /**
+   * `bytes` was transferred (the sender's copy is detached): send it back as `source` with
+   * the outcome, transferred again, so the main thread can forward the original bytes.
+   */
+  readonly returnSource: boolean;
+}
+
+/** What a task answers: the outcome, plus the original bytes when `returnSource` was set. */
+export type RewriteAnswer = RewriteOutcome & { readonly source?: Uint8Array };
+
+/** Wraps an answer so piscina transfers its buffers instead of cloning them. */
+function movable(answer: RewriteAnswer, buffers: ArrayBuffer[]): unknown {
+  return move({
+    get [Piscina.transferableSymbol]() {
+      return buffers;
+    },
+    get [Piscina.valueSymbol]() {
+      return answer;
+    },
+  } as never);
 }
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
-export function rewrite(task: RewriteTask): RewriteOutcome {
+export function rewrite(task: RewriteTask): unknown {
   const result = rewriteJsonText(decoder.decode(task.bytes), task.table);
-  if (!result.ok) return result;
-  if (result.body === null) return { ...result, body: null };
-  // Bytes, not a string: the copy back is a memcpy and the main thread skips re-encoding.
-  return { ...result, body: encoder.encode(result.body) };
+  // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
+  const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
+  const outcome: RewriteOutcome = result.ok ? { ...result, body } : result;
+  const buffers: ArrayBuffer[] = body === null ? [] : [body.buffer as ArrayBuffer];
+  if (!task.returnSource) return movable(outcome, buffers);
+  buffers.push(task.bytes.buffer as ArrayBuffer);
+  return movable({ ...outcome, source: task.bytes }, buffers);
 }

@@ -13,8 +13,8 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { UpstreamUnreachableError } from "./errors.ts";
+import { ForwardHandler } from "./forward-handler.ts";
 import { errorFrames } from "./loading-state.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
 
@@ -84,50 +84,50 @@ export function clientHeaders(headers: Record<string, string | string[] | undefi
   return out;
 }
 
-function joinPath(upstream: URL, path: string): string {
-  const prefix = upstream.pathname.replace(/\/+$/, "");
-  return `${prefix}${path}`;
+/** Origin and path prefix of an upstream base URL, parsed once per distinct URL. */
+interface UpstreamBase {
+  readonly origin: string;
+  readonly prefix: string;
+}
+
+const bases = new Map<string, UpstreamBase>();
+
+function upstreamBase(upstream: string): UpstreamBase {
+  let base = bases.get(upstream);
+  if (base === undefined) {
+    const url = new URL(upstream);
+    base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") };
+    // Bounded by the configured models in practice; the cap guards against churn by reloads.
+    if (bases.size > 1000) bases.clear();
+    bases.set(upstream, base);
+  }
+  return base;
 }
 
 export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {
-  const base = new URL(fr.upstream);
-  let upstream: Awaited<ReturnType<ReturnType<UpstreamPools["get"]>["request"]>>;
+  const base = upstreamBase(fr.upstream);
+  const handler = new ForwardHandler(res, fr.headSent, fr.signal, clientHeaders);
   try {
-    upstream = await pools.get(base.origin, fr.connectTimeoutMs).request({
-      method: fr.method as "POST",
-      path: joinPath(base, fr.path),
-      headers: upstreamHeaders(fr.headers, fr.dropHeaders, fr.body),
-      body: fr.body,
-      signal: fr.signal,
-      headersTimeout: fr.headersTimeoutMs,
-      bodyTimeout: 0,
-    });
+    pools.get(base.origin, fr.connectTimeoutMs).dispatch(
+      {
+        method: fr.method,
+        path: `${base.prefix}${fr.path}`,
+        headers: upstreamHeaders(fr.headers, fr.dropHeaders, fr.body),
+        body: fr.body,
+        headersTimeout: fr.headersTimeoutMs,
+        bodyTimeout: 0,
+      },
+      handler,
+    );
   } catch (err) {
-    if (fr.signal.aborted) return;
-    throw new UpstreamUnreachableError(fr.model, (err as Error).message);
+    handler.onResponseError(null as never, err as Error);
   }
-  if (fr.signal.aborted) {
-    upstream.body.destroy();
-    return;
+  const outcome = await handler.done;
+  if (outcome === "unreachable") {
+    throw new UpstreamUnreachableError(fr.model, handler.error?.message ?? "no answer");
   }
-  if (fr.headSent) {
-    if (upstream.statusCode >= 400) {
-      // The client already has a 200 SSE head: report the upstream error as a frame.
-      const text = await upstream.body.text().catch(() => "");
-      const err = new UpstreamUnreachableError(
-        fr.model,
-        `status ${upstream.statusCode}: ${text.slice(0, 2000)}`,
-      );
-      if (!res.writableEnded && !res.destroyed) res.end(errorFrames(err));
-      return;
-    }
-  } else {
-    res.writeHead(upstream.statusCode, clientHeaders(upstream.headers));
-  }
-  try {
-    await pipeline(upstream.body, res);
-  } catch {
-    // Client gone (signal aborted) or upstream cut mid-stream: either way the response is over.
-    if (!res.destroyed) res.destroy();
+  if (outcome === "upstreamError") {
+    const err = new UpstreamUnreachableError(fr.model, `status ${handler.errorStatus}: ${handler.errorText}`);
+    if (!res.writableEnded && !res.destroyed) res.end(errorFrames(err));
   }
 }

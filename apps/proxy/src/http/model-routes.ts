@@ -67,22 +67,26 @@ export async function selectModel(
     return { ...target, stream: false, body: out };
   }
   if (body.length > 0 && looksLikeJson(contentType, body)) {
-    const result = await ctx.rewriter.rewrite(body, ctx.table());
+    // Transferred: a large body moves to the rewrite worker and back instead of being copied.
+    const result = await ctx.rewriter.rewrite(body, ctx.table(), { transfer: true });
+    const source = result.source === undefined ? body : asBuffer(result.source);
     if (!result.ok) {
       const fallback = result.code === "missing_model" ? queryModel(url) : null;
-      if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body };
+      if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source };
       throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
     }
     if (result.model === null) throw new UnknownModelError(result.requested);
-    const out =
-      result.body === null
-        ? body
-        : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+    const out = result.body === null ? source : asBuffer(result.body);
     return { requested: result.requested, model: result.model, stream: result.stream, body: out };
   }
   const requested = queryModel(url);
   if (requested === null) throw new MissingModelError();
   return { ...resolved(ctx, requested), stream: false, body };
+}
+
+/** A Buffer view of the same memory (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function resolved(ctx: RouteContext, requested: string): { requested: string; model: string } {

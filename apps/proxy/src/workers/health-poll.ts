@@ -1,15 +1,17 @@
 /**
- * Polls a health URL until it answers 200. Polls every 5 ms for the first 200 ms (a warm
- * server is usually up by then, and readiness should be noticed at once), then backs off
- * by 1.5x up to 250 ms. A `Nudge` cuts the current wait short: the host nudges on every
- * output line, because servers log when they start listening or finish loading, so the
- * check runs right when readiness is likely rather than up to 250 ms later.
+ * Polls a health URL until it answers 200. Polls every 5 ms for the first 5 s (most
+ * servers, and every warm one, are up by then, and readiness should be noticed at once),
+ * then backs off by 1.5x up to 25 ms: a loopback GET costs ~0.1 ms of the supervisor
+ * thread, so even a silent model that loads for minutes is noticed within 25 ms. A `Nudge`
+ * cuts the current wait short: the host nudges on every output line, because servers log
+ * when they start listening or finish loading, so the check runs right when readiness is
+ * likely.
  */
-import { request } from "undici";
+import { request } from "node:http";
 
-const FAST_PHASE_MS = 200;
+const FAST_PHASE_MS = 5_000;
 const FAST_INTERVAL_MS = 5;
-const MAX_INTERVAL_MS = 250;
+const MAX_INTERVAL_MS = 25;
 /** A single attempt may not hang longer than this (a server that accepts but never answers). */
 const ATTEMPT_LIMIT_MS = 2_000;
 
@@ -52,17 +54,35 @@ export class Nudge {
   }
 }
 
-async function attempt(url: string, limitMs: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    const res = await request(url, {
-      method: "GET",
-      signal: AbortSignal.any([signal, AbortSignal.timeout(limitMs)]),
+/**
+ * One GET with a fresh connection (no agent: nothing lingers once the model is up), bounded
+ * by `limitMs`. node:http rather than undici: this runs in the supervisor thread, which
+ * would otherwise load undici (~15 MB of RSS) for this one call.
+ */
+function attempt(url: string, limitMs: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (healthy: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(healthy);
+    };
+    const req = request(url, { method: "GET", agent: false }, (res) => {
+      res.resume();
+      res.once("end", () => settle(res.statusCode === 200));
+      res.once("error", () => settle(false));
     });
-    await res.body.dump();
-    return res.statusCode === 200;
-  } catch {
-    return false;
-  }
+    const onAbort = (): void => {
+      req.destroy();
+      settle(false);
+    };
+    const timer = setTimeout(onAbort, limitMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.once("error", () => settle(false));
+    req.end();
+  });
 }
 
 /** Resolves "healthy" on the first 200, "timeout" after `timeoutMs`, "aborted" if `signal` fires. */

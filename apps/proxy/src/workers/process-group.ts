@@ -66,11 +66,31 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 
 /**
  * Resolves true once the group is gone, false if `timeoutMs` passed first (null = no limit).
- * Polls fast at first (most processes die within milliseconds), then backs off to 50 ms.
+ * With `leaderExited` (settles when the group leader, our child, exits), waits for that
+ * event first instead of polling: the leader is usually the whole group, so the /proc check
+ * right after it mostly succeeds at once. Then (or without it) polls fast at first (most
+ * processes die within milliseconds), backing off to 50 ms.
  */
-export async function waitGroupGone(pgid: number, timeoutMs: number | null): Promise<boolean> {
+export async function waitGroupGone(
+  pgid: number,
+  timeoutMs: number | null,
+  leaderExited?: Promise<unknown>,
+): Promise<boolean> {
   const deadline = timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
-  let interval = 2;
+  if (leaderExited !== undefined && !isGroupGone(pgid)) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const bound =
+      left === Number.POSITIVE_INFINITY
+        ? null
+        : new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, left);
+          });
+    await (bound === null ? leaderExited : Promise.race([leaderExited, bound]));
+    clearTimeout(timer);
+  }
+  let interval = 1;
   for (;;) {
     if (isGroupGone(pgid)) return true;
     const left = deadline - Date.now();
@@ -81,7 +101,7 @@ export async function waitGroupGone(pgid: number, timeoutMs: number | null): Pro
 }
 
 /** SIGKILLs the group and resolves once it is gone. */
-export async function killGroupAndWait(pgid: number): Promise<void> {
+export async function killGroupAndWait(pgid: number, leaderExited?: Promise<unknown>): Promise<void> {
   signalGroup(pgid, "SIGKILL");
-  await waitGroupGone(pgid, null);
+  await waitGroupGone(pgid, null, leaderExited);
 }

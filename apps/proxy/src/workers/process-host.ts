@@ -30,6 +30,9 @@ interface Managed {
   /** Output while starting triggers an early health check. */
   readonly nudge: Nudge;
   exit: { code: number | null; signal: string | null } | null;
+  /** Settles when the spawned process (the group leader) exits: the stop path waits on it. */
+  readonly exited: Promise<void>;
+  markExited: () => void;
   drained: Promise<void>;
   /** Settles when the process is done and its final event was emitted. */
   readonly done: Promise<void>;
@@ -48,6 +51,10 @@ function newManaged(spec: ProcessSpec, key: string): Managed {
   const done = new Promise<void>((resolve) => {
     markDone = resolve;
   });
+  let markExited = (): void => {};
+  const exited = new Promise<void>((resolve) => {
+    markExited = resolve;
+  });
   return {
     spec,
     key,
@@ -58,6 +65,8 @@ function newManaged(spec: ProcessSpec, key: string): Managed {
     health: new AbortController(),
     nudge: new Nudge(),
     exit: null,
+    exited,
+    markExited,
     drained: Promise.resolve(),
     done,
     markDone,
@@ -157,6 +166,7 @@ export class ProcessHost {
 
   #onExit(m: Managed, code: number | null, signal: string | null): void {
     m.exit = { code, signal };
+    m.markExited();
     const how = signal === null ? `code ${code}` : `signal ${signal}`;
     if (m.phase === "starting")
       this.#finish(m, "startFailed", "EXITED_DURING_START", `exited with ${how} during start`);
@@ -175,7 +185,7 @@ export class ProcessHost {
     void (async () => {
       if (m.pid !== null) {
         signalGroup(m.pid, "SIGKILL");
-        await waitGroupGone(m.pid, null);
+        await waitGroupGone(m.pid, null, m.exited);
         await this.#drain(m);
       }
       const base = { model: m.spec.model, instance: m.spec.instance, at: Date.now() };
@@ -253,7 +263,7 @@ export class ProcessHost {
         stream: "stderr",
         line,
       });
-    await terminateGroup(pid, m.spec, timeoutMs, log);
+    await terminateGroup(pid, m.spec, timeoutMs, log, m.exited);
     await this.#drain(m);
   }
 

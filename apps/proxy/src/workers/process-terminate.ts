@@ -9,13 +9,15 @@ import { PID_PLACEHOLDER, type ProcessSpec } from "./supervisor-messages.ts";
  * Asks group `pid` to stop: runs `spec.stopArgv` (placeholder replaced by `pid`) if given,
  * else SIGTERMs the group; a failing cmdStop falls back to SIGTERM (reported via `log`).
  * SIGKILLs the group once `timeoutMs` has passed since the call. Resolves when the group is
- * gone (zombies aside).
+ * gone (zombies aside). `leaderExited` (settles when the group leader exits) lets the wait
+ * react to the exit event instead of polling /proc.
  */
 export async function terminateGroup(
   pid: number,
   spec: Pick<ProcessSpec, "stopArgv" | "env">,
   timeoutMs: number,
   log: (line: string) => void,
+  leaderExited?: Promise<unknown>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let asked = false;
@@ -32,8 +34,8 @@ export async function terminateGroup(
     if (result.failed) log(`cmdStop failed, sending SIGTERM: ${result.shortMessage}`);
   }
   if (!asked) signalGroup(pid, "SIGTERM");
-  if (!(await waitGroupGone(pid, Math.max(0, deadline - Date.now())))) {
+  if (!(await waitGroupGone(pid, Math.max(0, deadline - Date.now()), leaderExited))) {
     signalGroup(pid, "SIGKILL");
-    await waitGroupGone(pid, null);
+    await waitGroupGone(pid, null, leaderExited);
   }
 }

@@ -158,10 +158,10 @@ describe("config keys", () => {
   it("keys: llama-swap keys hotswap ignores give one warning per key", () => {
     const text = `${oneModel("timeouts: {connect: 1}\ncompat: {ignoreWebsockets: true}", "captureBuffer: 3\nprofiles: {}\n")}  n:\n    cmd: s \${PORT}\n    timeouts: {connect: 2}\n`;
     expect(warnings(text)).toEqual([
-      "c.yaml:1:1: warning: captureBuffer: captureBuffer is not supported by hotswap yet (request/response capture is not implemented); ignored",
-      "c.yaml:2:1: warning: profiles: profiles is not supported by hotswap yet (runtime profiles are not implemented); ignored",
+      "c.yaml:1:1: warning: captureBuffer: captureBuffer is not supported by hotswap yet (hotswap keeps no request/response capture); ignored",
+      "c.yaml:2:1: warning: profiles: profiles is not supported by hotswap yet (hotswap has no runtime profiles); ignored",
       "c.yaml:6:5: warning: models.m.timeouts: timeouts is not supported by hotswap yet (upstream connection timeouts use hotswap's defaults); ignored in every model",
-      "c.yaml:7:5: warning: models.m.compat: compat is not supported by hotswap yet (websocket compatibility switches are not implemented); ignored in every model",
+      "c.yaml:7:5: warning: models.m.compat: compat is not supported by hotswap yet (hotswap has no websocket compatibility switches); ignored in every model",
     ]);
     expect(Object.keys(UNSUPPORTED_KEYS)).toContain("peers");
   });

@@ -9,42 +9,114 @@
  */
 import { addInFlight, dequeueAt, editModel, editQueued, putGranted, queuedModelSet } from "./draft.ts";
 import { anyGranted } from "./granted.ts";
-import { modelConfig } from "./models.ts";
+import { modelConfig, residentViews } from "./models.ts";
 import { headOfLine } from "./queue.ts";
 import type { ModelState, RequestRecord } from "./state.ts";
 import { type StepContext, stopModel } from "./step-context.ts";
 import { runSwaps, startPending } from "./swaps.ts";
 
-function grant(ctx: StepContext, r: RequestRecord): void {
+function grant(ctx: StepContext, r: RequestRecord, pass: GrantPass): void {
   const { d } = ctx;
   const at = d.queue.findIndex((q) => q.id === r.id);
   const m = editModel(ctx, r.model);
   if (!m || at < 0) return;
+  // Decided before the grant makes r's model busier (which could change the head's plan).
+  const bypassed = passedOver(ctx, r, pass);
   dequeueAt(ctx, at);
   putGranted(ctx, { ...r, status: "granted", instance: m.instance, reported: null });
   addInFlight(ctx, m, r.id);
   m.grantLimit = modelConfig(d, r.model)?.concurrencyLimit ?? m.inFlight.length;
   m.lastUsedAt = d.now;
   ctx.effects.push({ type: "grant", requestId: r.id, model: r.model, instance: m.instance });
-  countBypass(ctx, r);
+  // r arrived after the head, so it sat later in the queue: the head's index still holds.
+  if (bypassed) countBypass(ctx, bypassed.index);
+}
+
+/** What a grant pass works out about the head of the line, at most once. */
+interface HeadPlan {
+  /** The head request it was worked out for (the head changes only between passes). */
+  readonly head: string;
+  /** The models the head's swap has to evict. */
+  readonly evict: ReadonlySet<string>;
+  /** The other residents not already leaving, when the head does not fit beside them all, else null. */
+  readonly others: readonly string[] | null;
+  /** Per model: whether it alone stands in the head's way (answered once per pass). */
+  readonly alone: Map<string, boolean>;
+}
+
+interface GrantPass {
+  plan: HeadPlan | null;
 }
 
 /**
- * Starvation bound bookkeeping: granting `r` passes over the head of the line when the head
- * arrived earlier and its model cannot run alongside `r`'s (so `r` keeps busy a model that
- * has to go first). Only the head is counted: the bound protects the head of the line.
+ * The head's swap as the swap code would plan it now (same resident views): the evictees its
+ * pending swap waits for, or what the planner would evict. Worked out once per grant pass:
+ * grants only make models busier, and swaps happen between passes.
  */
-function countBypass(ctx: StepContext, r: RequestRecord): void {
+function planHead(ctx: StepContext, head: RequestRecord, pass: GrantPass): HeadPlan {
+  if (pass.plan?.head === head.id) return pass.plan;
+  const views = residentViews(ctx.d, head.model, queuedModelSet(ctx));
+  const m = ctx.d.models[head.model];
+  const leaving = m?.phase === "pending" ? m.evictees : [];
+  let evict = leaving;
+  if (m?.phase !== "pending") {
+    const plan = ctx.planner.plan(head.model, views);
+    evict = plan.ok ? plan.evict : [];
+  }
+  // Models already leaving (stopping, or evictees of its begun swap) are not in its way.
+  const others = views.filter((v) => v.phase !== "stopping" && !leaving.includes(v.id)).map((v) => v.id);
+  const blocked = !ctx.planner.allows([...others, head.model]);
+  pass.plan = { head: head.id, evict: new Set(evict), others: blocked ? others : null, alone: new Map() };
+  return pass.plan;
+}
+
+/** Whether `model` alone stands in the head's way: without it, the head would fit. */
+function standsAlone(ctx: StepContext, head: RequestRecord, plan: HeadPlan, model: string): boolean {
+  const { others } = plan;
+  if (others === null || !others.includes(model)) return false;
+  let alone = plan.alone.get(model);
+  if (alone === undefined) {
+    alone = ctx.planner.allows([...others.filter((id) => id !== model), head.model]);
+    plan.alone.set(model, alone);
+  }
+  return alone;
+}
+
+/**
+ * Starvation bound: whether granting `r` passes over the head of the line (see `headOfLine`:
+ * its model stopped, failed or pending), returning the head if so. It does when the head
+ * arrived earlier, wants another model, and `r`'s model has to go first or may have to:
+ * 1. it cannot run alongside the head's model; or
+ * 2. the head's swap (as planned now) evicts it; or
+ * 3. it alone stands in the way (the head would fit beside every other resident).
+ * 2 and 3 catch conflicts no pair shows (A and B fit together, C fits with either but not
+ * with both). 3 is needed besides 2: the planner evicts the least recently used, and a grant
+ * usually follows a finish on the same model, so its plan would name the other one each time.
+ * Only the head is counted: the bound protects the head of the line.
+ */
+function passedOver(
+  ctx: StepContext,
+  r: RequestRecord,
+  pass: GrantPass,
+): { readonly index: number } | undefined {
   const head = headOfLine(ctx.d);
-  if (!head || head.request.seq > r.seq || head.request.model === r.model) return;
-  if (ctx.planner.allows([head.request.model, r.model])) return;
-  const edited = editQueued(ctx, head.index);
+  if (!head || head.request.seq > r.seq || head.request.model === r.model) return undefined;
+  if (!ctx.planner.allows([head.request.model, r.model])) return head;
+  const plan = planHead(ctx, head.request, pass);
+  if (plan.evict.has(r.model) || standsAlone(ctx, head.request, plan, r.model)) return head;
+  return undefined;
+}
+
+/** Count a bypass against the head of the line, queued at `index`. */
+function countBypass(ctx: StepContext, index: number): void {
+  const edited = editQueued(ctx, index);
   if (edited) edited.bypassed += 1;
 }
 
 export function grantAll(ctx: StepContext): void {
   if (ctx.d.shuttingDown) return;
-  for (let r = ctx.scheduler.nextGrant(ctx.d); r; r = ctx.scheduler.nextGrant(ctx.d)) grant(ctx, r);
+  const pass: GrantPass = { plan: null };
+  for (let r = ctx.scheduler.nextGrant(ctx.d); r; r = ctx.scheduler.nextGrant(ctx.d)) grant(ctx, r, pass);
 }
 
 /** The TTL in force for a model, 0 = none. */

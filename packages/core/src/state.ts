@@ -60,8 +60,9 @@ export interface RequestRecord {
   /** The event's priority, or the model's. */
   readonly priority: number;
   /**
-   * fifo starvation bound: how often a later request for a model that cannot run alongside
-   * this one's was granted while this one was the head of the line (see `headOfLine`).
+   * fifo starvation bound: how often a later request was granted, for a model that has to
+   * (or alone may have to) make room for this one's, while this one was the head of the line
+   * (see `headOfLine`, and `passedOver` in schedule.ts).
    */
   readonly bypassed: number;
   /** The instance it was granted on (0 while queued). */

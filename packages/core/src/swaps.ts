@@ -157,6 +157,32 @@ function replan(ctx: StepContext, target: string): void {
   beginSwap(ctx, target, evict);
 }
 
+/**
+ * After a config reload: each pending swap was planned under the old planner, so its
+ * evictees may not be what the new one needs (it may now exclude a model the old one let run
+ * alongside, which would then go on serving later requests). Plan each again under the new
+ * planner: when the new evictees are all idle the swap goes on with them (they stop now);
+ * otherwise the model returns to stopped and the scheduler decides afresh, as for any swap
+ * (wait for them, or force them if its request is starving). A model pending for a preload
+ * alone goes back to the preloads.
+ */
+export function replanPendingSwaps(ctx: StepContext): void {
+  const { d } = ctx;
+  const queued = queuedModelSet(ctx);
+  for (const m of configuredModels(d, (o) => o.phase === "pending")) {
+    const plan = ctx.planner.plan(m.id, residentViews(d, m.id, queued));
+    if (plan.ok) {
+      const evict = plan.evict.filter((id) => isResident(d.models[id]) && d.models[id]?.phase !== "stopping");
+      if (!evict.some((id) => isBusy(d, id, queued))) {
+        beginSwap(ctx, m.id, evict);
+        continue;
+      }
+    }
+    setStopped(ctx, m.id);
+    if (!queued.has(m.id) && !d.preloads.includes(m.id)) d.preloads.push(m.id);
+  }
+}
+
 /** Start every pending model whose way is clear (rule 4). */
 export function startPending(ctx: StepContext): void {
   const { d } = ctx;

@@ -6,6 +6,7 @@ import type { EventOf } from "../events.ts";
 import { stoppedModel } from "../initial-state.ts";
 import { configuredModels, isResident } from "../models.ts";
 import { drainModel, rejectQueued, type StepContext, setStopped, stopModel } from "../step-context.ts";
+import { replanPendingSwaps } from "../swaps.ts";
 
 /**
  * Queued requests for the models are rejected MODEL_UNLOADED. wait: drain, then stop;
@@ -66,7 +67,7 @@ export function shutdownRequested(ctx: StepContext, e: EventOf<"shutdownRequeste
 /**
  * Removed models: queued requests rejected UNKNOWN_MODEL, drained and stopped, then
  * forgotten. Changed models: drained and stopped (reason reload); waiting requests start
- * the new version. New models arrive stopped.
+ * the new version. New models arrive stopped. Pending swaps are planned again.
  */
 export function configReplaced(ctx: StepContext, e: EventOf<"configReplaced">): void {
   const { d } = ctx;
@@ -104,6 +105,7 @@ export function configReplaced(ctx: StepContext, e: EventOf<"configReplaced">): 
   }
   for (const id of e.changed) if (kept.has(id)) drainModel(ctx, id, "reload");
   reconcileResidents(ctx);
+  replanPendingSwaps(ctx);
 }
 
 /**

@@ -2,11 +2,16 @@
  * fifo: priority (higher first), then arrival. Requests for a loaded model are served
  * before a swap that would evict it (collation), and a swap waits for its evictees to
  * drain. Starvation bound, for the head of the line (the oldest request whose model has no
- * process, see `headOfLine`): once later conflicting grants have passed it over `maxBypass`
- * times, or it has waited `maxWaitMs` (0 = off for each), no more grants are made until its
- * swap is forced (evictees drain, then stop). So no request is passed over more than
- * `maxBypass` times. Only the head can force: a younger request forcing would evict the swap
- * an older one waits on, and two starving requests would then evict each other for ever.
+ * process, see `headOfLine`): once later grants have passed it over `maxBypass` times (a
+ * grant to a model that has to or may have to make room for it, see `passedOver` in
+ * schedule.ts), or it has waited `maxWaitMs` (0 = off for each), no more later grants are
+ * made until its swap is forced (evictees drain, then stop). So no request is passed over
+ * more than `maxBypass` times. Only the head can force: a younger request forcing would
+ * evict the swap an older one waits on, and two starving requests would then evict each
+ * other for ever. A head whose model is pending has its swap under way already: its
+ * evictees drain or stop and take no grants, and nothing else resident is in its way (the
+ * planner placed it beside them, and a config reload plans a pending swap again), so later
+ * grants go on meanwhile without passing it over.
  */
 import type { SchedulerConfig } from "../config.ts";
 import { canGrant, needsSwap } from "../models.ts";

@@ -2,6 +2,8 @@
  * @hotswap/bench: benches for hotswap. Nothing in the workspace imports this package; the
  * exports serve its own tests.
  */
+
+export { percentile } from "./percentile.ts";
 export {
   renderReport,
   runSchedulerBench,
@@ -9,7 +11,7 @@ export {
   type SchedulerRow,
 } from "./scheduler-bench.ts";
 export { EventQueue } from "./sim/event-queue.ts";
-export { measure, percentile, type RunMetrics, worstBypass } from "./sim/metrics.ts";
+export { measure, type RunMetrics, worstBypass } from "./sim/metrics.ts";
 export { mulberry32, zipf } from "./sim/prng.ts";
 export type { RequestOutcome, RunRecord, WorldOptions } from "./sim/run-record.ts";
 export { buildConfig, SCHEDULER_SETTINGS } from "./sim/settings.ts";

@@ -12,7 +12,7 @@
  * plus a problem line instead of a bench that never ends.
  */
 import { type CoreConfig, type Event, initialState, type SchedulerConfig, step } from "@hotswap/core";
-import { percentile } from "./sim/metrics.ts";
+import { percentile } from "./percentile.ts";
 
 export interface StepTimeOptions {
   readonly models: number;
@@ -173,7 +173,7 @@ function timeStep(
   const mean = samples.reduce((sum, s) => sum + s, 0) / samples.length;
   const p99 = percentile(
     samples.sort((a, b) => a - b),
-    0.99,
+    99,
   );
   const cpuMeanUs = (cpu.user + cpu.system) / samples.length;
   return { iterations: samples.length, meanUs: mean, p99Us: p99, cpuMeanUs, effects };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { percentile } from "../src/percentile.ts";
 import { EventQueue } from "../src/sim/event-queue.ts";
-import { percentile, worstBypass } from "../src/sim/metrics.ts";
+import { worstBypass } from "../src/sim/metrics.ts";
 import { mulberry32, zipf } from "../src/sim/prng.ts";
 import type { RequestOutcome } from "../src/sim/run-record.ts";
 import { roundRobinTrace } from "../src/sim/traces.ts";
@@ -57,10 +58,10 @@ describe("sim metrics", () => {
 
   it("percentile: nearest rank, 0 for no samples", () => {
     const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(sorted, 0.99)).toBe(99);
-    expect(percentile(sorted, 0.5)).toBe(50);
-    expect(percentile([5], 0.99)).toBe(5);
-    expect(percentile([], 0.99)).toBe(0);
+    expect(percentile(sorted, 99)).toBe(99);
+    expect(percentile(sorted, 50)).toBe(50);
+    expect(percentile([5], 99)).toBe(5);
+    expect(percentile([], 99)).toBe(0);
   });
 });
 

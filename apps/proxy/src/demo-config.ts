@@ -4,7 +4,6 @@
  * progress can be watched with curl. Produced as YAML text so it goes through the same
  * parser as a user's file.
  */
-import { createServer } from "node:net";
 
 export interface DemoConfigOptions {
   /** The Node binary that runs the fake upstream (must strip TS types: Node 24). */
@@ -87,25 +86,6 @@ export function demoConfigText(options: DemoConfigOptions): string {
       lines.push(`    aliases: [${model.aliases.map((a) => JSON.stringify(a)).join(", ")}]`);
   });
   return `${lines.join("\n")}\n`;
-}
-
-/** Free loopback ports, all held at once while picking so they differ. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve, reject) => {
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => {
-            const address = server.address();
-            resolve(typeof address === "object" && address ? address.port : 0);
-          });
-        }),
-    ),
-  );
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }
 
 /** Pure. The banner printed (to stderr) when the demo config is used. */

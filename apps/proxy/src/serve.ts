@@ -13,9 +13,9 @@ import {
   type ResolvedConfig,
   watchConfig,
 } from "@hotswap/config";
-import { FAKE_UPSTREAM_PATH } from "@hotswap/testkit";
+import { FAKE_UPSTREAM_PATH, freePorts } from "@hotswap/testkit";
 import { type ProxyHandle, startProxy } from "./app.ts";
-import { DEMO_MODELS, demoBanner, demoConfigText, freePorts } from "./demo-config.ts";
+import { DEMO_MODELS, demoBanner, demoConfigText } from "./demo-config.ts";
 import { type ListenAddress, parseListen } from "./http/server.ts";
 import { sweepOrphans } from "./workers/process-record.ts";
 

@@ -5,13 +5,12 @@
  */
 import { parseConfigText } from "@hotswap/config";
 import type { Event } from "@hotswap/core";
-import { FAKE_UPSTREAM_PATH } from "@hotswap/testkit";
+import { FAKE_UPSTREAM_PATH, freePorts } from "@hotswap/testkit";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { pino } from "pino";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProxyHandle, startProxy } from "../src/app.ts";
-import { freePorts } from "../src/demo-config.ts";
 
 let proxy: ProxyHandle;
 let ports: number[];

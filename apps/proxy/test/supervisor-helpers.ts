@@ -1,16 +1,8 @@
-import { createServer } from "node:net";
-import { FAKE_UPSTREAM_PATH } from "@hotswap/testkit";
-import type { ProcessSpec, SupervisorEvent } from "../src/workers/supervisor-messages.ts";
+import { FAKE_UPSTREAM_PATH, freePort } from "@hotswap/testkit";
 
-/** A port that was free a moment ago (the supervisor needs it before the child binds). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+export { freePort };
+
+import type { ProcessSpec, SupervisorEvent } from "../src/workers/supervisor-messages.ts";
 
 /** A spec running the fake upstream on `port` with extra CLI flags. */
 export function fakeSpec(

@@ -10,8 +10,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { freePort } from "@hotswap/testkit";
 import { spawnChild } from "./children.ts";
-import { freePort } from "./ports.ts";
 import type { RunningServer } from "./servers.ts";
 
 export type NginxLookup =

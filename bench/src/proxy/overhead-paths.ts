@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@hotswap/testkit";
 import { configYaml } from "./configs.ts";
 import { warm } from "./http-client.ts";
 import { findNginx, startNginx } from "./nginx.ts";
-import { freePort } from "./ports.ts";
 import { childPids } from "./proc-stats.ts";
 import { FAST_UPSTREAM_PATH, type RunningServer, startFastUpstream, startHotswap } from "./servers.ts";
 

@@ -1,11 +1,5 @@
 /** Small pure helpers for latency samples. */
-
-/** Pure. Nearest-rank percentile of `sorted` (ascending); 0 for an empty list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
+import { percentile } from "../percentile.ts";
 
 export interface LatencySummary {
   readonly count: number;

@@ -3,11 +3,11 @@
  * `pnpm bench:streaming [--smoke]`
  */
 
+import { freePort } from "@hotswap/testkit";
 import { formatTable } from "../table.ts";
 import { type BenchReport, type ProxyBench, reportBase, runBenchCli } from "./bench-main.ts";
 import { configYaml } from "./configs.ts";
 import { CHAT_PATH, warm } from "./http-client.ts";
-import { freePort } from "./ports.ts";
 import { type ProcUsage, sampleProcess } from "./proc-stats.ts";
 import { cell, type Verdict, verdict } from "./report.ts";
 import { fastUpstreamArgv, startFastUpstream, startHotswap } from "./servers.ts";

@@ -3,6 +3,7 @@
  * Bypass of a request = how many requests that arrived after it were granted before it;
  * the worst bypass is the maximum over granted requests (what `maxBypass` bounds).
  */
+import { percentile } from "../percentile.ts";
 import type { RequestOutcome, RunRecord } from "./run-record.ts";
 
 export interface RunMetrics {
@@ -39,8 +40,8 @@ export function measure(run: RunRecord): RunMetrics {
     unanswered: run.requests.length - waits.length - rejected,
     swaps: run.starts,
     meanWaitMs: waits.length === 0 ? 0 : waits.reduce((sum, w) => sum + w, 0) / waits.length,
-    p50WaitMs: percentile(waits, 0.5),
-    p99WaitMs: percentile(waits, 0.99),
+    p50WaitMs: percentile(waits, 50),
+    p99WaitMs: percentile(waits, 99),
     maxWaitMs: waits.at(-1) ?? 0,
     worstBypass: worstBypass(run.requests),
     makespanMs: makespan(run.requests),
@@ -48,13 +49,6 @@ export function measure(run: RunRecord): RunMetrics {
     stepWallMs: run.stepWallMs,
     anomalies: run.anomalies,
   };
-}
-
-/** Nearest-rank percentile of ascending `sorted` (0 when empty). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   parseFakeUpstreamArgs,
 } from "./options.ts";
 export { FAKE_UPSTREAM_PATH } from "./paths.ts";
+export { freePort, freePorts } from "./ports.ts";
 export { answerText } from "./routes.ts";
 export {
   FakeUpstreamStartError,

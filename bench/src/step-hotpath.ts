@@ -4,6 +4,8 @@
  * queues) is made ready and given N granted requests; then one prepared state is stepped
  * again and again with:
  * - requestArrived: a new request for the ready model, granted in the same step;
+ * - grantDelivered: the app confirms a grant it just received (the state after the
+ *   requestArrived above, so N + 1 in flight, the new one not yet delivered);
  * - serveFinished: one of the N in-flight requests finishes.
  * Then `measureStepTime` (step-time.ts) at 1,000 models / 10,000 queued, unless `--quick`
  * (`--big-only` skips the hot path).
@@ -59,6 +61,9 @@ function time(state: State, event: Event, expect: string, minMs: number): Omit<H
   if (!check.effects.some((e) => e.type === expect) && expect !== "none") {
     throw new Error(`${event.type}: expected a ${expect} effect`);
   }
+  // Every timed event changes the state (a grant, a delivery mark, a freed slot): an
+  // unchanged result would mean the event was ignored and the row measures nothing.
+  if (JSON.stringify(check.state) === JSON.stringify(state)) throw new Error(`${event.type}: no change`);
   const before = JSON.stringify(state);
   const samples: number[] = [];
   const t0 = performance.now();
@@ -79,6 +84,8 @@ function hotPath(minMs: number): HotRow[] {
   // Warm-up, discarded: otherwise the first rung measured also pays for JIT compilation.
   const warm = loaded(64);
   time(warm, { type: "requestArrived", id: "probe", model: "m", at: warm.now + 1 }, "grant", minMs);
+  const warmArrived = step(warm, { type: "requestArrived", id: "probe", model: "m", at: warm.now + 1 }).state;
+  time(warmArrived, { type: "grantDelivered", id: "probe", at: warmArrived.now + 1 }, "none", minMs);
   time(warm, { type: "serveFinished", id: "r1", at: warm.now + 1 }, "none", minMs);
   for (const n of IN_FLIGHT) {
     const s = loaded(n);
@@ -86,6 +93,9 @@ function hotPath(minMs: number): HotRow[] {
     const arrive: Event = { type: "requestArrived", id: "probe", model: "m", at };
     const finish: Event = { type: "serveFinished", id: `r${n >> 1}`, at };
     rows.push({ inFlight: n, event: "requestArrived+grant", ...time(s, arrive, "grant", minMs) });
+    const arrived = step(s, arrive).state;
+    const deliver: Event = { type: "grantDelivered", id: "probe", at: arrived.now + 1 };
+    rows.push({ inFlight: n, event: "grantDelivered", ...time(arrived, deliver, "none", minMs) });
     rows.push({ inFlight: n, event: "serveFinished", ...time(s, finish, "none", minMs) });
   }
   return rows;

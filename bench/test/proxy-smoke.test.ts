@@ -30,7 +30,9 @@ async function smoke<R extends BenchReport>(
 describe("proxy benches (smoke)", () => {
   test("overhead smoke: every path answers every request at c=1 and c=16, ratios and JSON written", async () => {
     const { report, json } = await smoke(overheadBench);
-    const paths = report.nginx.used ? ["direct", "nginx", "hotswap"] : ["direct", "hotswap"];
+    const paths = report.nginx.used
+      ? ["direct", "nginx", "node-floor", "hotswap"]
+      : ["direct", "node-floor", "hotswap"];
     expect(report.rows.map((r) => `${r.path}@${r.connections}`).sort()).toEqual(
       [1, 16].flatMap((c) => paths.map((p) => `${p}@${c}`)).sort(),
     );
@@ -42,6 +44,7 @@ describe("proxy benches (smoke)", () => {
     expect(report.rows.find((r) => r.path === "hotswap")?.proxy?.samples).toBeGreaterThan(0);
     expect(report.ratios.map((r) => r.connections)).toEqual([1, 16]);
     expect(report.ratios[0]?.rpsHotswapOverDirect).not.toBeNull();
+    expect(report.ratios[0]?.rpsHotswapOverNodeFloor).not.toBeNull();
     expect(json).toHaveProperty("rows");
     expect(json).toHaveProperty("ratios");
   });
@@ -95,11 +98,13 @@ describe("proxy benches (smoke)", () => {
       expect(rows.map((r) => `${r.model}:${r.status}`)).toEqual(["a:200", "b:200", "a:200"]);
       for (const row of rows) {
         expect(row.readyToFirstByteMs).not.toBeNull();
+        expect(row.readyToForwardMs).not.toBeNull();
         expect(row.pollGapMs).not.toBeNull();
         expect(row.ttfbMs).toBeGreaterThanOrEqual(report.startupDelayMs);
       }
       expect(rows.slice(1).every((r) => r.stopToStartMs !== null && r.decisionMs !== null)).toBe(true);
     }
     expect(json).toHaveProperty("scenarios.1.summary.readyToFirstByteMs.p50");
+    expect(json).toHaveProperty("scenarios.1.summary.readyToForwardMs.max");
   });
 });

@@ -20,6 +20,7 @@ import type { RouteContext } from "./http/route-context.ts";
 import { createRequestHandler } from "./http/routes.ts";
 import { formatUrl, type ListenAddress, startHttpServer } from "./http/server.ts";
 import { UpstreamPools } from "./http/upstream-pools.ts";
+import { warmUpForwarding } from "./http/warm-up.ts";
 import { createLogger } from "./logger.ts";
 import { LogHub } from "./logs/log-hub.ts";
 import { ProcessTable } from "./process-table.ts";
@@ -130,6 +131,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyHandl
     options.listen ?? { host: "127.0.0.1", port: 0 },
     createRequestHandler(routeContext),
   );
+  await warmUpForwarding(formatUrl(http.address));
 
   const parts: ShutdownParts = {
     http,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createBodyRewriter } from "../src/body/body-rewriter.ts";
 import type { RewriteTable } from "../src/body/rewrite.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "../src/http/errors.ts";
-import { selectModel } from "../src/http/model-routes.ts";
+import { selectModel as selectNowOrLater } from "../src/http/model-routes.ts";
 import type { RouteContext } from "../src/http/route-context.ts";
 
 const table: RewriteTable = {
@@ -17,8 +17,26 @@ afterAll(() => rewriter.close());
 // selectModel only reads the rewrite table and the rewriter.
 const ctx = { table: () => table, rewriter } as unknown as RouteContext;
 const url = (q = "") => new URL(`http://proxy/v1/x${q}`);
+// selectModel answers small bodies synchronously (throwing on bad input); async makes every
+// outcome a promise, as the route handler sees it.
+const selectModel = async (...args: Parameters<typeof selectNowOrLater>) => selectNowOrLater(...args);
 
 describe("route model extraction", () => {
+  it("route model extraction: a small JSON body is answered synchronously, a large one by the pool", async () => {
+    const small = selectNowOrLater(ctx, url(), "application/json", Buffer.from('{"model":"llama"}'));
+    expect(small).not.toBeInstanceOf(Promise);
+    expect(small).toMatchObject({ model: "llama" });
+    const bigRewriter = createBodyRewriter({ thresholdBytes: 8 });
+    try {
+      const bigCtx = { table: () => table, rewriter: bigRewriter } as unknown as RouteContext;
+      const large = selectNowOrLater(bigCtx, url(), "application/json", Buffer.from('{"model":"llama"}'));
+      expect(large).toBeInstanceOf(Promise);
+      await expect(large).resolves.toMatchObject({ model: "llama", requested: "llama" });
+    } finally {
+      await bigRewriter.close();
+    }
+  });
+
   it("route model extraction: JSON body, rewritten, with the stream flag", async () => {
     const body = Buffer.from(JSON.stringify({ model: "llama", stream: true }));
     const out = await selectModel(ctx, url(), "application/json", body);

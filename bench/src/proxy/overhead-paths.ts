@@ -1,7 +1,8 @@
 /**
- * The three ways the overhead bench reaches the fast upstream, each with the pids whose CPU
- * time it charges per request: direct (the upstream), nginx (its worker processes, plus the
- * same upstream) and hotswap (the proxy process, plus its own model process).
+ * The ways the overhead bench reaches the fast upstream, each with the pids whose CPU time it
+ * charges per request: direct (the upstream), nginx (its worker processes, plus the same
+ * upstream), node-floor (bare-node-proxy.ts: the least a Node proxy routing by `model` does,
+ * plus the same upstream) and hotswap (the proxy process, plus its own model process).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +12,15 @@ import { configYaml } from "./configs.ts";
 import { warm } from "./http-client.ts";
 import { findNginx, startNginx } from "./nginx.ts";
 import { childPids } from "./proc-stats.ts";
-import { FAST_UPSTREAM_PATH, type RunningServer, startFastUpstream, startHotswap } from "./servers.ts";
+import {
+  FAST_UPSTREAM_PATH,
+  type RunningServer,
+  startBareNodeProxy,
+  startFastUpstream,
+  startHotswap,
+} from "./servers.ts";
 
-export type PathName = "direct" | "nginx" | "hotswap";
+export type PathName = "direct" | "nginx" | "node-floor" | "hotswap";
 
 export interface BenchPath {
   readonly path: PathName;
@@ -70,6 +77,9 @@ export async function startOverheadPaths(install: boolean, log: (l: string) => v
       nginxNote = `nginx skipped: ${lookup.why}`;
       log(nginxNote);
     }
+    const floor = await startBareNodeProxy(direct.url);
+    servers.push(floor);
+    paths.push({ path: "node-floor", url: floor.url, proxyPids: [floor.pid], upstreamPid: direct.pid });
     const hotswap = await startHotswapPath([]);
     servers.push(hotswap.server);
     paths.push(hotswap.path);

@@ -21,9 +21,11 @@ import { cell, RESULTS_DIR, type Verdict, verdict } from "./report.ts";
 import { ratio, round } from "./stats.ts";
 
 const DESCRIPTION = `overhead: POST non-streaming chat completions (~1 KB answers) from a separate autocannon
-process to one fast upstream reached directly, through nginx (1 worker, keepalive upstream)
-and through hotswap with the model loaded. Fixed duration per concurrency; requests/s and
-per-response latency (p50/p99/max, float ms); ratios hotswap/direct and hotswap/nginx.`;
+process to one fast upstream reached directly, through nginx (1 worker, keepalive upstream),
+through node-floor (a bare node:http + undici proxy that only parses the body for "model":
+the least any Node proxy costs) and through hotswap with the model loaded. Fixed duration per
+concurrency; requests/s and per-response latency (p50/p99/max, float ms); ratios
+hotswap/direct, hotswap/nginx and hotswap/node-floor.`;
 
 export interface OverheadRow extends HttpLoadResult {
   readonly path: PathName;
@@ -44,6 +46,7 @@ export interface OverheadReport extends BenchReport {
     readonly connections: number;
     readonly rpsHotswapOverDirect: number | null;
     readonly rpsHotswapOverNginx: number | null;
+    readonly rpsHotswapOverNodeFloor: number | null;
     readonly addedP50Ms: number | null;
     readonly addedP99Ms: number | null;
   }>;
@@ -53,13 +56,15 @@ export interface OverheadReport extends BenchReport {
 function ratios(rows: readonly OverheadRow[], concurrencies: readonly number[]): OverheadReport["ratios"] {
   return concurrencies.map((c) => {
     const get = (p: PathName) => rows.find((r) => r.path === p && r.connections === c);
-    const [d, n, h] = [get("direct"), get("nginx"), get("hotswap")];
+    const [d, n, f, h] = [get("direct"), get("nginx"), get("node-floor"), get("hotswap")];
     const rd = h && d ? ratio(h.rps, d.rps) : null;
     const rn = h && n ? ratio(h.rps, n.rps) : null;
+    const rf = h && f ? ratio(h.rps, f.rps) : null;
     return {
       connections: c,
       rpsHotswapOverDirect: rd === null ? null : round(rd),
       rpsHotswapOverNginx: rn === null ? null : round(rn),
+      rpsHotswapOverNodeFloor: rf === null ? null : round(rf),
       addedP50Ms: h && d ? round(h.latencyMs.p50 - d.latencyMs.p50, 4) : null,
       addedP99Ms: h && d ? round(h.latencyMs.p99 - d.latencyMs.p99, 4) : null,
     };
@@ -211,6 +216,7 @@ function render(report: OverheadReport): string {
       { header: "conc", align: "right" },
       { header: "hotswap/direct rps", align: "right" },
       { header: "hotswap/nginx rps", align: "right" },
+      { header: "hotswap/node-floor rps", align: "right" },
       { header: "added p50 ms", align: "right" },
       { header: "added p99 ms", align: "right" },
     ],
@@ -218,6 +224,7 @@ function render(report: OverheadReport): string {
       String(r.connections),
       cell(r.rpsHotswapOverDirect, 3),
       cell(r.rpsHotswapOverNginx, 3),
+      cell(r.rpsHotswapOverNodeFloor, 3),
       cell(r.addedP50Ms, 3),
       cell(r.addedP99Ms, 3),
     ]),

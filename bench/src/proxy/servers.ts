@@ -11,6 +11,10 @@ import { type Child, spawnChild } from "./children.ts";
 
 export const FAST_UPSTREAM_PATH = fileURLToPath(new URL("./fast-upstream.ts", import.meta.url));
 export const HOTSWAP_MAIN_PATH = fileURLToPath(new URL("../../../apps/proxy/src/main.ts", import.meta.url));
+/** The compile cache `pnpm start` uses (root package.json), so the bench measures the same process. */
+export const COMPILE_CACHE_DIR = fileURLToPath(
+  new URL("../../../node_modules/.cache/node-compile", import.meta.url),
+);
 export const HOTSWAP_LAUNCHER_PATH = fileURLToPath(new URL("./hotswap-launcher.ts", import.meta.url));
 
 export interface RunningServer {
@@ -70,6 +74,22 @@ export async function startFastUpstream(chunks = 200, chunkIntervalMs = 10): Pro
   };
 }
 
+export const BARE_NODE_PROXY_PATH = fileURLToPath(new URL("./bare-node-proxy.ts", import.meta.url));
+
+/** Starts the bare Node proxy (the overhead bench's floor) in front of `upstreamUrl`. */
+export async function startBareNodeProxy(upstreamUrl: string): Promise<RunningServer> {
+  const child = spawnChild(process.execPath, [BARE_NODE_PROXY_PATH, upstreamUrl], {
+    env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
+  });
+  const line = await withDeadline(child, child.waitForLine(/^listening on /), "bare node proxy");
+  return {
+    url: `http://127.0.0.1:${portOf(line.text)}`,
+    pid: child.pid,
+    process: child,
+    stop: () => child.stop(),
+  };
+}
+
 export interface HotswapOptions {
   readonly configYaml: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -100,6 +120,8 @@ export async function startHotswap(options: HotswapOptions): Promise<RunningHots
           ...(threshold === "default" ? [] : ["--inline-threshold", String(threshold)]),
         ];
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    // As `pnpm start` runs it: Node's compile cache spares each thread the TypeScript stripper.
+    env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.keepLines === undefined ? {} : { keepLines: options.keepLines }),
   });

@@ -22,8 +22,12 @@ loaded"; hotswap re-checks health on upstream output). Requests alternate a, b, 
 timestamps (process boot, healthy, first 200 on /health, first request, SIGTERM), so each
 step is timed on the upstream's side:
   ttfb-D      client time to first byte minus D
-  ready->fwd  upstream healthy -> first byte at the client (hotswap noticing readiness + forwarding)
+  ready->req  upstream healthy -> the chat request arriving upstream (hotswap noticing
+              readiness + forwarding: poll gap + 200->req; the target)
+  ready->1st  upstream healthy -> first byte at the client (ready->req plus the cold
+              upstream answering its first request, which is not hotswap's time)
   poll gap    upstream healthy -> first 200 served on /health (health-poll granularity)
+  200->req    that 200 -> the chat request arriving upstream (hotswap forwarding)
   stop->start SIGTERM received by the old model -> the new model's process boot
   decision    request sent -> SIGTERM received by the old model
   boot->bind  new process boot -> listening (Node's own start-up, not hotswap's)`;
@@ -41,6 +45,9 @@ export interface SwapRow {
   readonly status: number;
   readonly ttfbMs: number;
   readonly ttfbMinusDMs: number;
+  /** Upstream healthy -> the chat request arriving upstream: what hotswap controls. */
+  readonly readyToForwardMs: number | null;
+  /** Upstream healthy -> first byte at the client: also the cold upstream's first answer. */
   readonly readyToFirstByteMs: number | null;
   readonly pollGapMs: number | null;
   readonly forwardMs: number | null;
@@ -97,6 +104,7 @@ function rowFor(
     status: request.status,
     ttfbMs: round(ttfb),
     ttfbMinusDMs: round(ttfb - delayMs),
+    readyToForwardMs: diff(firstRequest, healthy),
     readyToFirstByteMs: diff(request.firstByteAt, healthy),
     pollGapMs: diff(health200, healthy),
     forwardMs: diff(firstRequest, health200),
@@ -108,6 +116,7 @@ function rowFor(
 
 const KEYS = [
   "ttfbMinusDMs",
+  "readyToForwardMs",
   "readyToFirstByteMs",
   "pollGapMs",
   "forwardMs",
@@ -187,14 +196,18 @@ async function run(
   return { ...base, startupDelayMs: delayMs, scenarios, verdicts: verdicts(scenarios, args.smoke) };
 }
 
-/** Smoke runs (D = 200 ms, 3 requests) report what they measured but judge nothing. */
+/**
+ * Judges healthy -> request arriving upstream (noticing readiness and forwarding, what
+ * hotswap controls), p50 and max both within 5 ms. Smoke runs (D = 200 ms, 3 requests)
+ * report what they measured but judge nothing.
+ */
 function verdicts(scenarios: readonly ScenarioResult[], smoke: boolean): Verdict[] {
   return scenarios.map(({ scenario, summary }) => {
-    const ready = summary.readyToFirstByteMs;
+    const ready = summary.readyToForwardMs;
     return verdict(
-      `readiness noticed <= 5 ms after healthy (${scenario})`,
+      `readiness noticed and request forwarded <= 5 ms after healthy, p50 and max (${scenario})`,
       ready ? `p50 ${ready.p50.toFixed(1)} ms, max ${ready.max.toFixed(1)} ms` : "-",
-      ready && !smoke ? ready.p50 <= 5 : null,
+      ready && !smoke ? ready.p50 <= 5 && ready.max <= 5 : null,
     );
   });
 }
@@ -208,7 +221,8 @@ function render(report: SwapReport): string {
       { header: "status", align: "right" },
       { header: "ttfb", align: "right" },
       { header: "ttfb-D", align: "right" },
-      { header: "ready->fwd", align: "right" },
+      { header: "ready->req", align: "right" },
+      { header: "ready->1st", align: "right" },
       { header: "poll gap", align: "right" },
       { header: "200->req", align: "right" },
       { header: "stop->start", align: "right" },
@@ -223,6 +237,7 @@ function render(report: SwapReport): string {
         String(r.status),
         r.ttfbMs.toFixed(1),
         r.ttfbMinusDMs.toFixed(1),
+        cell(r.readyToForwardMs, 1),
         cell(r.readyToFirstByteMs, 1),
         cell(r.pollGapMs, 1),
         cell(r.forwardMs, 1),
@@ -250,6 +265,7 @@ function render(report: SwapReport): string {
     rows,
     "",
     summary,
+    "readyToFirstByteMs also contains the cold upstream's first answer (not hotswap's time); the target judges readyToForwardMs.",
   ].join("\n");
 }
 

@@ -1,9 +1,10 @@
 /**
  * The working copy a single `step` edits, copy-on-write: `toDraft` copies the queue array
- * and the preloads; the models record, the granted table, each granted bucket and a model's
+ * and the preloads; the models record, the granted table's index, each bucket and a model's
  * in-flight ids are copied on their first change, and a model or request object the first
  * time the step edits it (`fresh` holds what this step created, which may be written in
- * place). All writes go through the helpers here; the draft's records are typed readonly so
+ * place; the granted table and its buckets are this step's own when they are not the
+ * input's, see `baseGranted`). All writes go through the helpers here; the draft's records are typed readonly so
  * a direct write does not compile. Objects the caller's state holds are never written, so
  * `step` never mutates its input, and a step costs in proportion to what it changes, not to
  * the whole state (see granted.ts for why the granted table is sharded).
@@ -44,12 +45,23 @@ export interface DraftSession {
   readonly d: Draft;
   readonly fresh: Set<object>;
   readonly queueMemo: QueueMemo;
+  /**
+   * The input state's granted table. Only `ownBucket` replaces the table or a bucket, always
+   * with a copy made in this step, so the draft's table (or bucket b) is this step's own
+   * exactly when it is not the input's: an identity check, cheaper than asking `fresh`.
+   */
+  readonly baseGranted: GrantedTable;
 }
 
 /** Pure. A draft of `state` (arrays copied, records shared until changed). */
 export function toDraft(state: State): DraftSession {
   const d: Draft = { ...state, queue: state.queue.slice(), preloads: state.preloads.slice() };
-  return { d, fresh: new Set(), queueMemo: { edits: 0, models: null, key: null } };
+  return {
+    d,
+    fresh: new Set(),
+    queueMemo: { edits: 0, models: null, key: null },
+    baseGranted: state.granted,
+  };
 }
 
 /** The models queued requests wait for (cached until the queue changes). Do not modify. */
@@ -146,15 +158,19 @@ export function removeInFlightAt(s: DraftSession, m: ModelDraft, index: number):
   m.inFlight = next;
 }
 
-/** The bucket of the granted table under `key`, copied for this step (created if missing). */
-function ownBucket(s: DraftSession, key: string): RequestRecord[] {
-  const table = own(s, s.d.granted) as Record<string, readonly RequestRecord[]>;
-  s.d.granted = table;
-  const existing = table[key] ?? [];
-  if (s.fresh.has(existing)) return existing as RequestRecord[];
+/** The granted table's bucket `b`, copied for this step (with the index, on its first change). */
+function ownBucket(s: DraftSession, b: number): RequestRecord[] {
+  let table = s.d.granted as (readonly RequestRecord[])[];
+  const base = s.baseGranted;
+  if (table === base) {
+    // A packed array of GRANTED_BUCKETS entries: `slice` is a block copy.
+    table = table.slice();
+    s.d.granted = table;
+  }
+  const existing = table[b] ?? [];
+  if (existing !== base[b]) return existing as RequestRecord[];
   const bucket = existing.slice();
-  s.fresh.add(bucket);
-  table[key] = bucket;
+  table[b] = bucket;
   return bucket;
 }
 
@@ -167,25 +183,27 @@ export function putGranted(s: DraftSession, record: RequestRecord): void {
   else bucket.push(record);
 }
 
-export function removeGranted(s: DraftSession, id: string): void {
-  const key = grantedBucket(id);
-  if (!s.d.granted[key]?.some((r) => r.id === id)) return;
-  const bucket = ownBucket(s, key);
-  bucket.splice(
-    bucket.findIndex((r) => r.id === id),
-    1,
-  );
-  // Empty buckets are not kept, so an empty table is `{}`.
-  if (bucket.length === 0) delete (s.d.granted as Record<string, unknown>)[key];
+/** Remove a granted record by id; returns it, or undefined when it was not granted. */
+export function removeGranted(s: DraftSession, id: string): RequestRecord | undefined {
+  const b = grantedBucket(id);
+  const at = s.d.granted[b]?.findIndex((r) => r.id === id) ?? -1;
+  if (at < 0) return undefined;
+  // The copy holds the same records in the same order, so `at` still holds; an emptied
+  // bucket stays as `[]` (the table's length is fixed).
+  return ownBucket(s, b).splice(at, 1)[0];
 }
 
 /** The granted record, made writable for this step; undefined if not granted. */
 export function editGranted(s: DraftSession, id: string): RequestDraft | undefined {
-  const r = s.d.granted[grantedBucket(id)]?.find((g) => g.id === id);
+  const b = grantedBucket(id);
+  const at = s.d.granted[b]?.findIndex((g) => g.id === id) ?? -1;
+  const r = s.d.granted[b]?.[at];
   if (!r) return undefined;
   if (s.fresh.has(r)) return r as RequestDraft;
+  // Hashed and found once: the copy goes straight to the same place in the owned bucket.
   const copy: RequestDraft = { ...r };
-  putGranted(s, copy);
+  s.fresh.add(copy);
+  ownBucket(s, b)[at] = copy;
   return copy;
 }
 

@@ -1,4 +1,5 @@
 import type { CoreConfig, CoreModelConfig } from "./config.ts";
+import { grantedTable } from "./granted.ts";
 import type { ModelState, State } from "./state.ts";
 
 /** A stopped model that has never run. */
@@ -27,7 +28,7 @@ export function initialState(config: CoreConfig): State {
     now: 0,
     models,
     queue: [],
-    granted: {},
+    granted: grantedTable([]),
     preloads: [],
     nextInstance: 1,
     nextSeq: 1,

@@ -14,11 +14,12 @@
  *    start never overlaps a conflicting stopping model is guaranteed by the start rule
  *    (allows(starting + ready + stopping + target)) and checked for evictees by 3.
  * 6. QUEUE_MISMATCH: a queue entry not marked queued, out of arrival order, duplicated or
- *    also granted; a granted entry not marked granted, duplicated or in the wrong bucket.
+ *    also granted; a granted entry not marked granted, duplicated or in the wrong bucket;
+ *    a granted table that is not GRANTED_BUCKETS arrays.
  * 7. INFLIGHT_UNKNOWN: an in-flight id with no granted record for that model.
  * 8. UNKNOWN_MODEL_QUEUED: a queued request for a model that is not configured.
  */
-import { grantedBucket, grantedRecord } from "./granted.ts";
+import { GRANTED_BUCKETS, grantedBucket, grantedRecord } from "./granted.ts";
 import { configuredModel, holderIds, isHolder, modelConfig } from "./models.ts";
 import type { PlannerFactory } from "./planner.ts";
 import { createPlanner } from "./planners/index.ts";
@@ -65,11 +66,20 @@ function checkQueue(state: State, out: string[]): void {
     lastSeq = r.seq;
   }
   const granted = new Set<string>();
-  for (const [key, bucket] of Object.entries(state.granted)) {
-    if (bucket.length === 0) out.push(`QUEUE_MISMATCH: granted bucket ${key} is kept empty`);
+  const table = state.granted;
+  if (!Array.isArray(table) || table.length !== GRANTED_BUCKETS) {
+    out.push(`QUEUE_MISMATCH: the granted table has ${table.length} buckets, not ${GRANTED_BUCKETS}`);
+  }
+  // Indexed rather than for-of, so a hole (a bucket missing rather than []) is seen too.
+  for (let b = 0; b < table.length; b++) {
+    const bucket = table[b];
+    if (!Array.isArray(bucket)) {
+      out.push(`QUEUE_MISMATCH: granted bucket ${b} is not an array`);
+      continue;
+    }
     for (const r of bucket) {
-      if (r.status !== "granted" || grantedBucket(r.id) !== key || granted.has(r.id))
-        out.push(`QUEUE_MISMATCH: granted bucket ${key} holds ${r.status} ${r.id}`);
+      if (r.status !== "granted" || grantedBucket(r.id) !== b || granted.has(r.id))
+        out.push(`QUEUE_MISMATCH: granted bucket ${b} holds ${r.status} ${r.id}`);
       granted.add(r.id);
     }
   }

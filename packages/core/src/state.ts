@@ -72,8 +72,11 @@ export interface RequestRecord {
   readonly reported: ReportedPosition | null;
 }
 
-/** Granted requests by bucket (a hash of the id, see granted.ts); empty buckets are removed. */
-export type GrantedTable = Readonly<Record<string, readonly RequestRecord[]>>;
+/**
+ * Granted requests by bucket: always GRANTED_BUCKETS arrays, the one at `grantedBucket(id)`
+ * (a hash of the id, see granted.ts) holding that request; an empty bucket is `[]`.
+ */
+export type GrantedTable = readonly (readonly RequestRecord[])[];
 
 export interface State {
   readonly config: CoreConfig;
@@ -88,8 +91,9 @@ export interface State {
   readonly queue: readonly RequestRecord[];
   /**
    * Granted requests not yet finished or cancelled (status "granted"), sharded by a hash of
-   * the id (`granted[grantedBucket(id)]` is an array holding it, see granted.ts), so a
-   * grant or finish copies one small bucket, not every granted record.
+   * the id into a fixed number of buckets (`granted[grantedBucket(id)]` is an array holding
+   * it, see granted.ts), so a grant or finish copies the short bucket index and one small
+   * bucket, not every granted record.
    */
   readonly granted: GrantedTable;
   /** Models asked for by preloadRequested that have not begun a swap yet, in request order. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { grantedTable } from "../src/granted.ts";
 import { config, Driver, everythingFits, model, of, rejections } from "./step-support.ts";
 
 describe("step: unload, preload, shutdown", () => {
@@ -28,7 +29,7 @@ describe("step: unload, preload, shutdown", () => {
     d.stopped("a");
     expect(d.state.models.a?.inFlight).toEqual([]);
     d.finish("r1");
-    expect(d.state.granted).toEqual({});
+    expect(d.state.granted).toEqual(grantedTable([]));
   });
 
   it("step: a request arriving while its model drains for unload waits and restarts it", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grantedTable } from "../src/granted.ts";
+import { GRANTED_BUCKETS, grantedBucket, grantedTable } from "../src/granted.ts";
 import { initialState } from "../src/initial-state.ts";
 import { createInvariantChecker } from "../src/invariants.ts";
 import type { GrantedTable, ModelState, RequestRecord, State } from "../src/state.ts";
@@ -90,5 +90,17 @@ describe("checkInvariants", () => {
     expect(names(twice)).toEqual(["QUEUE_MISMATCH"]);
     const unknown = withModel(base, "a", { phase: "ready", inFlight: ["ghost"] });
     expect(names(unknown)).toEqual(["INFLIGHT_UNKNOWN"]);
+  });
+
+  it("checkInvariants: reports a granted record in the wrong bucket and a table of the wrong size", () => {
+    const right = grantedBucket("r1");
+    const wrong = (right + 1) % GRANTED_BUCKETS;
+    const misplaced = grantedTable([]).map((bucket, b) => (b === wrong ? [granted("r1", "a")] : bucket));
+    const s = withModel({ ...base, granted: misplaced }, "a", { phase: "ready", inFlight: ["r1"] });
+    // Misplaced, the record cannot be found by id either.
+    expect(names(s)).toEqual(["INFLIGHT_UNKNOWN", "QUEUE_MISMATCH"]);
+    expect(check(withModel({ ...s, granted: table(granted("r1", "a")) }, "a", {}))).toEqual([]);
+    expect(names({ ...base, granted: grantedTable([]).slice(1) })).toEqual(["QUEUE_MISMATCH"]);
+    expect(names({ ...base, granted: [...grantedTable([]), []] })).toEqual(["QUEUE_MISMATCH"]);
   });
 });

@@ -15,6 +15,7 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import type { ClientGone } from "../requests/client-gone.ts";
 
 export type ForwardOutcome = "served" | "unreachable" | "cut" | "upstreamError";
 
@@ -25,7 +26,7 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
   readonly #headSent: boolean;
   readonly #toClientHeaders: (headers: Record<string, string | string[] | undefined>) => OutgoingHttpHeaders;
-  readonly #signal: AbortSignal;
+  readonly #client: ClientGone;
   #controller: Dispatcher.DispatchController | null = null;
   #headed = false;
   #waitingForDrain = false;
@@ -40,17 +41,17 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   constructor(
     res: ServerResponse,
     headSent: boolean,
-    signal: AbortSignal,
+    client: ClientGone,
     toClientHeaders: (headers: Record<string, string | string[] | undefined>) => OutgoingHttpHeaders,
   ) {
     this.#res = res;
     this.#headSent = headSent;
-    this.#signal = signal;
+    this.#client = client;
     this.#toClientHeaders = toClientHeaders;
     this.done = new Promise((resolve) => {
       this.#settle = resolve;
     });
-    signal.addEventListener("abort", this.#onAbort, { once: true });
+    client.listen(this.#onAbort);
   }
 
   readonly #onAbort = (): void => {
@@ -63,14 +64,14 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   };
 
   #finish(outcome: ForwardOutcome): void {
-    this.#signal.removeEventListener("abort", this.#onAbort);
+    this.#client.listen(null);
     this.#controller = null;
     this.#settle(outcome);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    if (this.#signal.aborted) controller.abort(new Error("client closed the connection"));
+    if (this.#client.gone) controller.abort(new Error("client closed the connection"));
   }
 
   onResponseStart(
@@ -125,7 +126,7 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
       this.onResponseEnd();
       return;
     }
-    if (!this.#headed && !this.#signal.aborted) {
+    if (!this.#headed && !this.#client.gone) {
       this.#finish("unreachable");
       return;
     }

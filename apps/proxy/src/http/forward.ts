@@ -6,13 +6,14 @@
  *    client's request stream, piped with backpressure.
  * 2. The response is streamed to the client as it arrives (no buffering), with hop-by-hop
  *    headers dropped both ways.
- * 3. `signal` aborting (the client left) aborts the upstream request; `forward` then
+ * 3. `client` marked gone (the client left) aborts the upstream request; `forward` then
  *    resolves without writing anything more.
  * 4. Before the response head was sent, failures throw `UpstreamUnreachableError`; after
  *    it, a broken upstream destroys the client response (the client sees a cut stream).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import type { ClientGone } from "../requests/client-gone.ts";
 import { UpstreamUnreachableError } from "./errors.ts";
 import { ForwardHandler } from "./forward-handler.ts";
 import { errorFrames } from "./loading-state.ts";
@@ -48,36 +49,47 @@ export interface ForwardRequest {
   readonly headersTimeoutMs: number;
   /** 0 = no limit. */
   readonly connectTimeoutMs: number;
-  readonly signal: AbortSignal;
+  readonly client: ClientGone;
   /** The response head was already sent (loading state): only the body goes to the client. */
   readonly headSent: boolean;
 }
 
-/** Pure. Request headers for upstream: hop-by-hop, dropped and length headers removed. */
+/** The header names a Connection header lists (hop-by-hop too, RFC 9110 7.6.1), lower-cased. */
+function connectionTokens(value: string | string[]): string[] {
+  return String(value)
+    .split(",")
+    .map((t) => t.trim().toLowerCase());
+}
+
+/**
+ * Pure. Request headers for upstream: hop-by-hop, dropped and length headers removed.
+ * `for...in` rather than Object.entries: no array of pairs per request.
+ */
 export function upstreamHeaders(
   headers: IncomingHttpHeaders,
   drop: readonly string[],
   body: Buffer | Readable | null,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const connectionTokens = String(headers.connection ?? "")
-    .split(",")
-    .map((t) => t.trim().toLowerCase());
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || drop.includes(name) || connectionTokens.includes(name))
-      continue;
+  const listed = headers.connection === undefined ? null : connectionTokens(headers.connection);
+  const rewritten = Buffer.isBuffer(body);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (listed?.includes(name) || (drop.length > 0 && drop.includes(name))) continue;
     // A rewritten body has its own length; a streamed one keeps the client's.
-    if (name === "content-length" && Buffer.isBuffer(body)) continue;
+    if (rewritten && name === "content-length") continue;
     out[name] = value;
   }
-  if (Buffer.isBuffer(body)) out["content-length"] = String(body.length);
+  if (rewritten) out["content-length"] = String(body.length);
   return out;
 }
 
 /** Pure. Response headers for the client, hop-by-hop removed. */
 export function clientHeaders(headers: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
     out[name] = value;
   }
@@ -106,7 +118,7 @@ function upstreamBase(upstream: string): UpstreamBase {
 
 export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {
   const base = upstreamBase(fr.upstream);
-  const handler = new ForwardHandler(res, fr.headSent, fr.signal, clientHeaders);
+  const handler = new ForwardHandler(res, fr.headSent, fr.client, clientHeaders);
   try {
     pools.get(base.origin, fr.connectTimeoutMs).dispatch(
       {

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from "@hotswap/config";
 import type { Event } from "@hotswap/core";
 import type { Logger } from "pino";
 import type { ProcessTable } from "../process-table.ts";
+import { ClientGone } from "../requests/client-gone.ts";
 import type { Ticket, TicketRegistry } from "../requests/ticket.ts";
 import { HttpError } from "./errors.ts";
 import { forward } from "./forward.ts";
@@ -80,7 +81,7 @@ function forwardGranted(
   req: IncomingMessage,
   res: ServerResponse,
   mr: ModelRequest,
-  signal: AbortSignal,
+  client: ClientGone,
   headSent: boolean,
 ): Promise<void> {
   // Read at grant time: a config reload may have moved the model while the request waited.
@@ -97,11 +98,25 @@ function forwardGranted(
       dropHeaders: deps.dropHeaders(),
       headersTimeoutMs: target?.timeouts.responseHeaderMs ?? 0,
       connectTimeoutMs: target?.timeouts.connectMs ?? 0,
-      signal,
+      client,
       headSent,
     },
     res,
   );
+}
+
+/** Answers a rejected request: an error frame in a started loading stream, else an error response. */
+function answerRejected(
+  deps: ModelRequestDeps,
+  res: ServerResponse,
+  mr: ModelRequest,
+  loading: LoadingStateWriter | null,
+  err: unknown,
+): void {
+  const httpError = asHttpError(err);
+  deps.logger.info({ model: mr.model, path: mr.path, code: httpError.code }, "request rejected");
+  if (loading) loading.fail(httpError);
+  else sendError(res, httpError);
 }
 
 export async function serveModelRequest(
@@ -111,7 +126,7 @@ export async function serveModelRequest(
   mr: ModelRequest,
 ): Promise<void> {
   const ticket = deps.tickets.create(mr.model);
-  const abort = new AbortController();
+  const client = new ClientGone();
   let loading: LoadingStateWriter | null = null;
   const close = (completed: boolean): void => {
     const event = ticket.close(completed);
@@ -120,31 +135,35 @@ export async function serveModelRequest(
   };
   res.once("close", () => {
     if (res.writableFinished) return;
-    abort.abort();
+    client.mark();
     loading?.stop();
     close(false);
   });
 
   const arrivedAt = deps.now();
   deps.dispatch({ type: "requestArrived", id: ticket.id, model: mr.model, at: arrivedAt });
-  loading = maybeLoadingState(deps, res, mr, ticket);
-  try {
-    await ticket.promise;
-  } catch (err) {
-    if (abort.signal.aborted) return;
-    const httpError = asHttpError(err);
-    deps.logger.info({ model: mr.model, path: mr.path, code: httpError.code }, "request rejected");
-    if (loading) loading.fail(httpError);
-    else sendError(res, httpError);
+  // Fast path: a loaded model with a free slot is granted inside that dispatch (run-loop.ts
+  // delivers effects before returning), so there is nothing to wait for.
+  if (ticket.state === "rejected") {
+    answerRejected(deps, res, mr, null, ticket.error);
     return;
   }
-  if (abort.signal.aborted) return;
+  if (ticket.state !== "granted") {
+    loading = maybeLoadingState(deps, res, mr, ticket);
+    try {
+      await ticket.promise;
+    } catch (err) {
+      if (!client.gone) answerRejected(deps, res, mr, loading, err);
+      return;
+    }
+  }
+  if (client.gone) return;
   deps.dispatch({ type: "grantDelivered", id: ticket.id, at: deps.now() });
   loading?.ready();
   try {
-    await forwardGranted(deps, req, res, mr, abort.signal, loading !== null);
+    await forwardGranted(deps, req, res, mr, client, loading !== null);
   } catch (err) {
-    if (!abort.signal.aborted) {
+    if (!client.gone) {
       if (loading) loading.fail(asHttpError(err));
       else sendError(res, err);
     }
@@ -154,7 +173,7 @@ export async function serveModelRequest(
     // (serialising, the stdout write and the /logs copy) for a fact most operators never read.
     if (deps.logger.isLevelEnabled("debug")) {
       const ms = Math.round(deps.now() - arrivedAt);
-      const message = abort.signal.aborted ? "request cancelled by client" : "request served";
+      const message = client.gone ? "request cancelled by client" : "request served";
       deps.logger.debug({ model: mr.model, path: mr.path, status: res.statusCode, ms }, message);
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveModelId } from "../body/rewrite.ts";
+import type { RewriteAnswer } from "../body/rewrite.worker.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
 import { serveModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
@@ -46,14 +47,16 @@ function looksLikeJson(contentType: string | undefined, body: Buffer): boolean {
 
 /**
  * Which model a buffered request names, and the body to forward (rewritten for JSON).
- * Throws MalformedJsonError, MissingModelError or UnknownModelError.
+ * Returns a promise only when a large JSON body goes to the rewrite pool; small bodies are
+ * answered synchronously (one request's worth of promises and microtasks saved).
+ * Throws (or rejects with) MalformedJsonError, MissingModelError or UnknownModelError.
  */
-export async function selectModel(
+export function selectModel(
   ctx: RouteContext,
   url: URL,
   contentType: string | undefined,
   body: Buffer,
-): Promise<ModelSelection & { readonly model: string }> {
+): Selected | Promise<Selected> {
   const boundary = multipartBoundary(contentType);
   if (boundary !== null) {
     const field = multipartField(body, boundary, "model");
@@ -67,21 +70,32 @@ export async function selectModel(
     return { ...target, stream: false, body: out };
   }
   if (body.length > 0 && looksLikeJson(contentType, body)) {
+    const table = ctx.table();
+    const inline = ctx.rewriter.inline(body, table);
+    if (inline !== null) return fromRewrite(ctx, url, body, inline);
     // Transferred: a large body moves to the rewrite worker and back instead of being copied.
-    const result = await ctx.rewriter.rewrite(body, ctx.table(), { transfer: true });
-    const source = result.source === undefined ? body : asBuffer(result.source);
-    if (!result.ok) {
-      const fallback = result.code === "missing_model" ? queryModel(url) : null;
-      if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source };
-      throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
-    }
-    if (result.model === null) throw new UnknownModelError(result.requested);
-    const out = result.body === null ? source : asBuffer(result.body);
-    return { requested: result.requested, model: result.model, stream: result.stream, body: out };
+    return ctx.rewriter
+      .rewrite(body, table, { transfer: true })
+      .then((answer) => fromRewrite(ctx, url, body, answer));
   }
   const requested = queryModel(url);
   if (requested === null) throw new MissingModelError();
   return { ...resolved(ctx, requested), stream: false, body };
+}
+
+type Selected = ModelSelection & { readonly model: string };
+
+/** The selection a JSON rewrite answer gives (the `?model=` fallback when the body names none). */
+function fromRewrite(ctx: RouteContext, url: URL, body: Buffer, result: RewriteAnswer): Selected {
+  const source = result.source === undefined ? body : asBuffer(result.source);
+  if (!result.ok) {
+    const fallback = result.code === "missing_model" ? queryModel(url) : null;
+    if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source };
+    throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
+  }
+  if (result.model === null) throw new UnknownModelError(result.requested);
+  const out = result.body === null ? source : asBuffer(result.body);
+  return { requested: result.requested, model: result.model, stream: result.stream, body: out };
 }
 
 /** A Buffer view of the same memory (no copy). */
@@ -102,7 +116,8 @@ export async function handleModelRoute(
   url: URL,
 ): Promise<void> {
   const body = await readBody(req);
-  const selection = await selectModel(ctx, url, req.headers["content-type"], body);
+  const picked = selectModel(ctx, url, req.headers["content-type"], body);
+  const selection = picked instanceof Promise ? await picked : picked;
   await serveModelRequest(ctx, req, res, {
     model: selection.model,
     requested: selection.requested,

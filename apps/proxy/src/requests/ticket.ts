@@ -24,22 +24,49 @@ export class Ticket {
   readonly id: string;
   /** The configured model id the request resolved to. */
   readonly model: string;
-  readonly promise: Promise<Grant>;
   #state: TicketState = "waiting";
-  #resolve!: (grant: Grant) => void;
-  #reject!: (err: HttpError) => void;
+  #grant: Grant | null = null;
+  #error: HttpError | null = null;
+  #promise: Promise<Grant> | null = null;
+  #resolve: ((grant: Grant) => void) | null = null;
+  #reject: ((err: HttpError) => void) | null = null;
   /** Called on every `queuePosition` effect while waiting. */
   onProgress: ((progress: QueueProgress) => void) | null = null;
 
   constructor(id: string, model: string) {
     this.id = id;
     this.model = model;
-    this.promise = new Promise<Grant>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // A rejected ticket nobody awaits (client already gone) must not crash the process.
-    this.promise.catch(() => {});
+  }
+
+  /**
+   * The outcome as a promise: resolves with the grant, rejects with the HTTP error (or
+   * ClientClosedError once cancelled). Created on first read: a request granted in the
+   * same step it arrived in (the common case, a loaded model) never needs one, and skipping
+   * it saves a promise, its rejection guard and a microtask per request.
+   */
+  get promise(): Promise<Grant> {
+    if (this.#promise === null) {
+      if (this.#grant !== null) this.#promise = Promise.resolve(this.#grant);
+      else if (this.#error !== null) this.#promise = Promise.reject(this.#error);
+      else
+        this.#promise = new Promise<Grant>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      // A rejected ticket nobody awaits (client already gone) must not crash the process.
+      this.#promise.catch(() => {});
+    }
+    return this.#promise;
+  }
+
+  /** The grant, once granted (read right after `requestArrived` for the fast path). */
+  get granted(): Grant | null {
+    return this.#grant;
+  }
+
+  /** The error, once rejected. */
+  get error(): HttpError | null {
+    return this.#error;
   }
 
   get state(): TicketState {
@@ -50,7 +77,8 @@ export class Ticket {
   grant(grant: Grant): boolean {
     if (this.#state !== "waiting") return false;
     this.#state = "granted";
-    this.#resolve(grant);
+    this.#grant = grant;
+    this.#resolve?.(grant);
     return true;
   }
 
@@ -58,7 +86,8 @@ export class Ticket {
   reject(err: HttpError): void {
     if (this.#state !== "waiting") return;
     this.#state = "rejected";
-    this.#reject(err);
+    this.#error = err;
+    this.#reject?.(err);
   }
 
   progress(progress: QueueProgress): void {
@@ -75,7 +104,8 @@ export class Ticket {
     if (this.#state === "waiting") {
       this.#state = "cancelled";
       // Settle the promise so the waiting handler returns instead of hanging on to the request.
-      this.#reject(new ClientClosedError());
+      this.#error = new ClientClosedError();
+      this.#reject?.(this.#error);
       return "requestCancelled";
     }
     if (this.#state === "granted") {

@@ -65,9 +65,8 @@ export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): 
 /** Free a granted request's slot; the model's last use is now. */
 function finish(ctx: StepContext, id: string): void {
   const { d } = ctx;
-  const r = grantedRecord(d, id);
+  const r = removeGranted(ctx, id);
   if (!r) return;
-  removeGranted(ctx, id);
   const at = d.models[r.model]?.inFlight.indexOf(id) ?? -1;
   if (at < 0) return;
   const m = editModel(ctx, r.model);

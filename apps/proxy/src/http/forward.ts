@@ -71,7 +71,12 @@ export function upstreamHeaders(
   body: Buffer | Readable | null,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const listed = headers.connection === undefined ? null : connectionTokens(headers.connection);
+  const connection = headers.connection;
+  // "keep-alive" and "close" (nearly every client) name no other header: skip the split.
+  const listed =
+    connection === undefined || connection === "keep-alive" || connection === "close"
+      ? null
+      : connectionTokens(connection);
   const rewritten = Buffer.isBuffer(body);
   for (const name in headers) {
     const value = headers[name];

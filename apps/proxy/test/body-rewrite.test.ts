@@ -110,6 +110,15 @@ describe("body rewrite", () => {
       const failed = await rewriter.rewrite(bad, table, { transfer: true });
       expect(failed).toMatchObject({ ok: false, code: "missing_model" });
       expect(Buffer.from(failed.source ?? new Uint8Array()).toString()).toContain('{"messages":"zzz');
+
+      // Rewritten: the original is not needed any more, so it is not moved back.
+      const renamed = owned(
+        JSON.stringify({ model: "llama", messages: [{ role: "user", content: "w".repeat(4096) }] }),
+      );
+      const rewritten = await rewriter.rewrite(renamed, table, { transfer: true });
+      if (!rewritten.ok || rewritten.body === null) throw new Error("expected a rewritten body");
+      expect(rewritten.source).toBeUndefined();
+      expect(JSON.parse(Buffer.from(rewritten.body).toString()).model).toBe("org/llama-3-8b");
     } finally {
       await rewriter.close();
     }

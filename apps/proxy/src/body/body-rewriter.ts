@@ -39,7 +39,10 @@ export interface BodyRewriter {
    * promise and a microtask.
    */
   inline(bytes: Buffer, table: RewriteTable): RewriteAnswer | null;
-  /** With `transfer`, `source` is always set (the same bytes, possibly moved and back). */
+  /**
+   * With `transfer`, `source` holds the original bytes (possibly moved and back) whenever the
+   * answer has no rewritten `body`; a pooled rewrite that produced one leaves it unset.
+   */
   rewrite(bytes: Buffer, table: RewriteTable, options?: RewriteOptions): Promise<RewriteAnswer>;
   /** Resolves when the pool's threads are gone (no-op when none was started). */
   close(): Promise<void>;

@@ -11,7 +11,8 @@ export interface RewriteTask {
   readonly table: RewriteTable;
   /**
    * `bytes` was transferred (the sender's copy is detached): send it back as `source` with
-   * the outcome, transferred again, so the main thread can forward the original bytes.
+   * the outcome, transferred again, when the main thread still needs the original bytes
+   * (the body is unchanged, or the rewrite failed and the answer falls back to `?model=`).
    */
   readonly returnSource: boolean;
 }
@@ -41,7 +42,10 @@ export function rewrite(task: RewriteTask): unknown {
   const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
   const outcome: RewriteOutcome = result.ok ? { ...result, body } : result;
   const buffers: ArrayBuffer[] = body === null ? [] : [body.buffer as ArrayBuffer];
-  if (!task.returnSource) return movable(outcome, buffers);
+  // A rewritten body replaces the original, so the original stays here: each body moved
+  // into the main thread counts as new external memory there, and external memory is what
+  // starts its full GCs while large bodies stream (bench:bodies).
+  if (!task.returnSource || body !== null) return movable(outcome, buffers);
   buffers.push(task.bytes.buffer as ArrayBuffer);
   return movable({ ...outcome, source: task.bytes }, buffers);
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Child, spawnChild } from "./children.ts";
+import { type Child, type SpawnOptions, spawnChild } from "./children.ts";
 
 export const FAST_UPSTREAM_PATH = fileURLToPath(new URL("./fast-upstream.ts", import.meta.url));
 export const HOTSWAP_MAIN_PATH = fileURLToPath(new URL("../../../apps/proxy/src/main.ts", import.meta.url));
@@ -62,10 +62,14 @@ export function fastUpstreamArgv(port: number, chunks = 200, chunkIntervalMs = 1
   ];
 }
 
-/** Starts the fast upstream on a free port; resolves once it listens. */
-export async function startFastUpstream(chunks = 200, chunkIntervalMs = 10): Promise<RunningServer> {
-  const child = spawnChild(process.execPath, fastUpstreamArgv(0, chunks, chunkIntervalMs));
-  const line = await withDeadline(child, child.waitForLine(/^listening on /), "fast upstream");
+/** Starts a Node server script that prints `listening on HOST:PORT`; resolves once it does. */
+async function startListening(
+  what: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<RunningServer> {
+  const child = spawnChild(process.execPath, args, options);
+  const line = await withDeadline(child, child.waitForLine(/^listening on /), what);
   return {
     url: `http://127.0.0.1:${portOf(line.text)}`,
     pid: child.pid,
@@ -74,20 +78,18 @@ export async function startFastUpstream(chunks = 200, chunkIntervalMs = 10): Pro
   };
 }
 
+/** Starts the fast upstream on a free port; resolves once it listens. */
+export function startFastUpstream(chunks = 200, chunkIntervalMs = 10): Promise<RunningServer> {
+  return startListening("fast upstream", fastUpstreamArgv(0, chunks, chunkIntervalMs));
+}
+
 export const BARE_NODE_PROXY_PATH = fileURLToPath(new URL("./bare-node-proxy.ts", import.meta.url));
 
 /** Starts the bare Node proxy (the overhead bench's floor) in front of `upstreamUrl`. */
-export async function startBareNodeProxy(upstreamUrl: string): Promise<RunningServer> {
-  const child = spawnChild(process.execPath, [BARE_NODE_PROXY_PATH, upstreamUrl], {
+export function startBareNodeProxy(upstreamUrl: string): Promise<RunningServer> {
+  return startListening("bare node proxy", [BARE_NODE_PROXY_PATH, upstreamUrl], {
     env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
   });
-  const line = await withDeadline(child, child.waitForLine(/^listening on /), "bare node proxy");
-  return {
-    url: `http://127.0.0.1:${portOf(line.text)}`,
-    pid: child.pid,
-    process: child,
-    stop: () => child.stop(),
-  };
 }
 
 export interface HotswapOptions {

@@ -123,4 +123,45 @@ describe("body rewrite", () => {
       await rewriter.close();
     }
   });
+  it("body rewrite: chunks move to the pool uncopied and are joined there; small bodies stay inline", async () => {
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
+    try {
+      const chunksOf = (text: string, n: number): Buffer[] => {
+        const step = Math.ceil(text.length / n);
+        return Array.from({ length: n }, (_, i) => owned(text.slice(i * step, (i + 1) * step)));
+      };
+      const renamed = JSON.stringify({
+        model: "llama",
+        temperature: 1,
+        messages: [{ content: "v".repeat(4096) }],
+      });
+      const parts = chunksOf(renamed, 3);
+      const rewritten = await rewriter.rewriteParts(parts, Buffer.byteLength(renamed), table);
+      expect(
+        parts.map((p) => p.length),
+        "the chunks were moved, not cloned",
+      ).toEqual([0, 0, 0]);
+      if (!rewritten.ok || rewritten.body === null) throw new Error("expected a rewritten body");
+      expect(rewritten.source).toBeUndefined();
+      const json = JSON.parse(Buffer.from(rewritten.body).toString()) as Record<string, unknown>;
+      expect(json).toMatchObject({ model: "org/llama-3-8b", top_k: 40 });
+      expect(json).not.toHaveProperty("temperature");
+
+      // Unchanged: the joined original comes back as source, byte for byte.
+      const plain = JSON.stringify({ model: "plain", messages: [{ content: "p".repeat(4096) }] });
+      const unchanged = await rewriter.rewriteParts(chunksOf(plain, 4), Buffer.byteLength(plain), table);
+      if (!unchanged.ok || unchanged.source === undefined) throw new Error("expected ok with a source");
+      expect(unchanged.body).toBeNull();
+      expect(Buffer.from(unchanged.source).toString()).toBe(plain);
+
+      // Below the threshold: answered synchronously, the joined bytes as source.
+      const small = '{"model":"plain"}';
+      const inline = rewriter.rewriteParts(chunksOf(small, 2), small.length, table);
+      expect(inline).not.toBeInstanceOf(Promise);
+      expect(inline).toMatchObject({ ok: true, model: "plain", body: null });
+      expect(Buffer.from((inline as { source: Uint8Array }).source).toString()).toBe(small);
+    } finally {
+      await rewriter.close();
+    }
+  });
 });

@@ -12,6 +12,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
+import { joinParts } from "../http/read-body.ts";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteAnswer, RewriteTask } from "./rewrite.worker.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
@@ -34,11 +35,17 @@ export interface RewriteOptions {
 
 export interface BodyRewriter {
   /**
-   * The rewrite done here and now when `bytes` is below the threshold (the outcome's
-   * `source` is `bytes`); null when it belongs to the pool. Lets a small request skip a
-   * promise and a microtask.
+   * A body as the chunks it arrived in (see http/read-body.ts): below the threshold they are
+   * joined and rewritten here and now, synchronously (`source` is the joined bytes); above it
+   * they move to the pool without a copy (each chunk that owns its ArrayBuffer is
+   * transferred; the caller's chunks are then empty) and are joined there, and `source`
+   * holds the joined original whenever the answer has no rewritten `body`.
    */
-  inline(bytes: Buffer, table: RewriteTable): RewriteAnswer | null;
+  rewriteParts(
+    parts: readonly Buffer[],
+    size: number,
+    table: RewriteTable,
+  ): RewriteAnswer | Promise<RewriteAnswer>;
   /**
    * With `transfer`, `source` holds the original bytes (possibly moved and back) whenever the
    * answer has no rewritten `body`; a pooled rewrite that produced one leaves it unset.
@@ -59,9 +66,28 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
     const result = rewriteJsonText(bytes.toString("utf8"), table);
     return result.ok ? { ...result, body: result.body === null ? null : Buffer.from(result.body) } : result;
   };
+  const startPool = (): Piscina<RewriteTask, RewriteAnswer> => {
+    pool ??= new Piscina<RewriteTask, RewriteAnswer>({
+      filename: new URL("./rewrite.worker.ts", import.meta.url).href,
+      minThreads: 1,
+      maxThreads,
+      idleTimeout: 30_000,
+    });
+    return pool;
+  };
   return {
-    inline(bytes, table) {
-      return bytes.length < threshold ? { ...rewriteHere(bytes, table), source: bytes } : null;
+    rewriteParts(parts, size, table) {
+      if (size < threshold) {
+        const bytes = joinParts(parts, size);
+        return { ...rewriteHere(bytes, table), source: bytes };
+      }
+      // Only a chunk that owns its whole ArrayBuffer can move (a pooled slice would take its
+      // neighbours along); node:http's body chunks do, anything else is copied first.
+      const movable: Uint8Array[] = parts.map((p) => (owns(p) ? p : new Uint8Array(p)));
+      return startPool().run(
+        { bytes: movable, table, returnSource: true },
+        { name: "rewrite", transferList: movable.map((p) => p.buffer as ArrayBuffer) },
+      );
     },
     async rewrite(bytes, table, options = {}) {
       const transfer = options.transfer === true;
@@ -69,20 +95,12 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
         const outcome = rewriteHere(bytes, table);
         return transfer ? { ...outcome, source: bytes } : outcome;
       }
-      pool ??= new Piscina<RewriteTask, RewriteAnswer>({
-        filename: new URL("./rewrite.worker.ts", import.meta.url).href,
-        minThreads: 1,
-        maxThreads,
-        idleTimeout: 30_000,
-      });
-      // Only a Buffer that owns its whole ArrayBuffer can move (a pooled slice would take
-      // its neighbours along); large bodies from readBody always do.
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      if (!transfer || !owned) {
-        const answer = await pool.run({ bytes, table, returnSource: false }, { name: "rewrite" });
+      const run = startPool();
+      if (!transfer || !owns(bytes)) {
+        const answer = await run.run({ bytes, table, returnSource: false }, { name: "rewrite" });
         return transfer ? { ...answer, source: bytes } : answer;
       }
-      return pool.run(
+      return run.run(
         { bytes, table, returnSource: true },
         { name: "rewrite", transferList: [bytes.buffer as ArrayBuffer] },
       );
@@ -93,4 +111,9 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
       if (p) await p.destroy();
     },
   };
+}
+
+/** Whether `bytes` is the whole of its ArrayBuffer (so moving that buffer moves nothing else). */
+function owns(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }

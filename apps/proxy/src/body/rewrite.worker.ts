@@ -7,7 +7,8 @@ import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 
 export interface RewriteTask {
-  readonly bytes: Uint8Array;
+  /** The body, or its chunks in order (joined here, off the main thread). */
+  readonly bytes: Uint8Array | readonly Uint8Array[];
   readonly table: RewriteTable;
   /**
    * `bytes` was transferred (the sender's copy is detached): send it back as `source` with
@@ -37,7 +38,8 @@ const encoder = new TextEncoder();
 
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
 export function rewrite(task: RewriteTask): unknown {
-  const result = rewriteJsonText(decoder.decode(task.bytes), task.table);
+  const bytes = Array.isArray(task.bytes) ? join(task.bytes) : (task.bytes as Uint8Array);
+  const result = rewriteJsonText(decoder.decode(bytes), task.table);
   // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
   const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
   const outcome: RewriteOutcome = result.ok ? { ...result, body } : result;
@@ -46,6 +48,19 @@ export function rewrite(task: RewriteTask): unknown {
   // into the main thread counts as new external memory there, and external memory is what
   // starts its full GCs while large bodies stream (bench:bodies).
   if (!task.returnSource || body !== null) return movable(outcome, buffers);
-  buffers.push(task.bytes.buffer as ArrayBuffer);
-  return movable({ ...outcome, source: task.bytes }, buffers);
+  buffers.push(bytes.buffer as ArrayBuffer);
+  return movable({ ...outcome, source: bytes }, buffers);
+}
+
+/** The chunks in one array of its own (so it can be moved back whole). */
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { RewriteAnswer } from "../body/rewrite.worker.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
 import { serveModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
-import { readBody } from "./read-body.ts";
+import { BodyParts, readBody } from "./read-body.ts";
 import type { RouteContext } from "./route-context.ts";
 
 /** llama-swap's model-selected paths. */
@@ -39,10 +39,9 @@ export interface ModelSelection {
 }
 
 /** JSON by content type, or by its first byte: `curl -d` labels JSON as form-urlencoded. */
-function looksLikeJson(contentType: string | undefined, body: Buffer): boolean {
+function looksLikeJson(contentType: string | undefined, body: BodyParts): boolean {
   if (contentType && /\bjson\b/i.test(contentType)) return true;
-  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-  return first === 0x7b;
+  return body.firstNonSpace() === 0x7b;
 }
 
 /**
@@ -55,46 +54,48 @@ export function selectModel(
   ctx: RouteContext,
   url: URL,
   contentType: string | undefined,
-  body: Buffer,
+  received: Buffer | BodyParts,
 ): Selected | Promise<Selected> {
+  const body = Buffer.isBuffer(received) ? new BodyParts([received], received.length) : received;
   const boundary = multipartBoundary(contentType);
   if (boundary !== null) {
-    const field = multipartField(body, boundary, "model");
+    const bytes = body.bytes();
+    const field = multipartField(bytes, boundary, "model");
     const requested = field ?? queryModel(url);
     if (requested === null) throw new MissingModelError();
     const target = resolved(ctx, requested);
     // Forms get useModelName too; their other filters apply to JSON bodies only.
     const rename = ctx.table().models[target.model]?.useModelName ?? null;
     const out =
-      field !== null && rename !== null ? replaceMultipartField(body, boundary, "model", rename) : body;
+      field !== null && rename !== null ? replaceMultipartField(bytes, boundary, "model", rename) : bytes;
     return { ...target, stream: false, body: out };
   }
-  if (body.length > 0 && looksLikeJson(contentType, body)) {
-    const table = ctx.table();
-    const inline = ctx.rewriter.inline(body, table);
-    if (inline !== null) return fromRewrite(ctx, url, body, inline);
-    // Transferred: a large body moves to the rewrite worker and back instead of being copied.
-    return ctx.rewriter
-      .rewrite(body, table, { transfer: true })
-      .then((answer) => fromRewrite(ctx, url, body, answer));
+  if (body.size > 0 && looksLikeJson(contentType, body)) {
+    // A large body's chunks move to the rewrite worker (not copied): they are empty here
+    // afterwards, and the answer carries the bytes to forward.
+    const answer = ctx.rewriter.rewriteParts(body.parts, body.size, ctx.table());
+    return answer instanceof Promise
+      ? answer.then((a) => fromRewrite(ctx, url, a))
+      : fromRewrite(ctx, url, answer);
   }
   const requested = queryModel(url);
   if (requested === null) throw new MissingModelError();
-  return { ...resolved(ctx, requested), stream: false, body };
+  return { ...resolved(ctx, requested), stream: false, body: body.bytes() };
 }
 
 type Selected = ModelSelection & { readonly model: string };
 
 /** The selection a JSON rewrite answer gives (the `?model=` fallback when the body names none). */
-function fromRewrite(ctx: RouteContext, url: URL, body: Buffer, result: RewriteAnswer): Selected {
-  const source = result.source === undefined ? body : asBuffer(result.source);
+function fromRewrite(ctx: RouteContext, url: URL, result: RewriteAnswer): Selected {
+  // rewriteParts sets `source` whenever there is no rewritten body.
+  const source = (): Buffer => asBuffer(result.source ?? new Uint8Array(0));
   if (!result.ok) {
     const fallback = result.code === "missing_model" ? queryModel(url) : null;
-    if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source };
+    if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source() };
     throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
   }
   if (result.model === null) throw new UnknownModelError(result.requested);
-  const out = result.body === null ? source : asBuffer(result.body);
+  const out = result.body === null ? source() : asBuffer(result.body);
   return { requested: result.requested, model: result.model, stream: result.stream, body: out };
 }
 

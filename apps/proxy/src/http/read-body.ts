@@ -1,4 +1,4 @@
-/** Reads a whole request body, bounded. */
+/** Reads a whole request body, bounded, as the chunks the socket delivered. */
 import type { IncomingMessage } from "node:http";
 import { BodyTooLargeError } from "./errors.ts";
 
@@ -6,82 +6,79 @@ import { BodyTooLargeError } from "./errors.ts";
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
 
 /**
- * From this size on a body is read into memory of its own, not a slice of Node's shared
+ * From this size on a joined body gets memory of its own, not a slice of Node's shared
  * buffer pool (Buffer.concat pools up to 32 KiB), so the rewrite pool can take it by
  * transfer instead of a copy (see body/body-rewriter.ts).
  */
 const OWNED_FROM_BYTES = 64 * 1024;
 
 /**
- * Resolves with the body; rejects with `BodyTooLargeError` past `limit` bytes. A large body
- * with a Content-Length is copied into place chunk by chunk as it arrives: one 20 MB copy at
- * the end would block the event loop for milliseconds.
+ * A request body as it arrived: its chunks, not joined. A large JSON body goes to the
+ * rewrite pool as these chunks (each owns its ArrayBuffer, so they move without a copy) and
+ * is joined there: the main thread never holds a joined copy, which would be one more block
+ * of external memory per body, and external memory is what starts its full GCs while large
+ * bodies stream (bench:bodies). Everything else asks for `bytes()`.
  */
-export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? Number.NaN);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
-  if (Number.isSafeInteger(declared) && declared >= OWNED_FROM_BYTES) return readInPlace(req, declared);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return collect(req, {
-    onChunk(chunk) {
-      size += chunk.length;
-      if (size > limit) return new BodyTooLargeError(limit);
-      chunks.push(chunk);
-      return null;
-    },
-    onEnd: () => joined(chunks, size),
-  });
+export class BodyParts {
+  readonly parts: readonly Buffer[];
+  readonly size: number;
+  #joined: Buffer | null = null;
+
+  constructor(parts: readonly Buffer[], size: number) {
+    this.parts = parts;
+    this.size = size;
+  }
+
+  /** The whole body in one Buffer (joined once, on first call; a lone chunk is returned as is). */
+  bytes(): Buffer {
+    this.#joined ??= joinParts(this.parts, this.size);
+    return this.#joined;
+  }
+
+  /** The first byte that is not JSON whitespace, or -1. */
+  firstNonSpace(): number {
+    for (const part of this.parts) {
+      for (const byte of part) {
+        if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+      }
+    }
+    return -1;
+  }
 }
 
-function joined(chunks: readonly Buffer[], size: number): Buffer {
-  if (chunks.length === 1) return chunks[0] as Buffer;
-  if (size < OWNED_FROM_BYTES) return Buffer.concat(chunks, size);
+/** One Buffer holding `parts` in order; from OWNED_FROM_BYTES on it owns its whole ArrayBuffer. */
+export function joinParts(parts: readonly Buffer[], size: number): Buffer {
+  if (parts.length === 1) return parts[0] as Buffer;
+  if (size < OWNED_FROM_BYTES) return Buffer.concat(parts, size);
   const body = Buffer.allocUnsafeSlow(size);
   let at = 0;
-  for (const chunk of chunks) at += chunk.copy(body, at);
+  for (const part of parts) at += part.copy(body, at);
   return body;
 }
 
-/** Node's parser holds a body to its Content-Length, so `declared` bytes is the most that comes. */
-function readInPlace(req: IncomingMessage, declared: number): Promise<Buffer> {
-  const body = Buffer.allocUnsafeSlow(declared);
-  let at = 0;
-  return collect(req, {
-    onChunk(chunk) {
-      if (at + chunk.length > declared) return new BodyTooLargeError(declared);
-      at += chunk.copy(body, at);
-      return null;
-    },
-    // A short body (the client stopped early) is what arrived; subarray keeps the owned memory.
-    onEnd: () => (at === declared ? body : body.subarray(0, at)),
-  });
-}
-
-interface Collector {
-  /** Takes one chunk; returns an error to stop reading with, or null. */
-  onChunk(chunk: Buffer): Error | null;
-  onEnd(): Buffer;
-}
-
 /**
- * Feeds `req`'s chunks to `collector` until the body ends. Events rather than `for await`:
- * the async iterator costs a promise per chunk, measurable on every small request and on
- * the 300-odd chunks of a 20 MB body.
+ * Resolves with the body's chunks; rejects with `BodyTooLargeError` past `limit` bytes.
+ * Events rather than `for await`: the async iterator costs a promise per chunk, measurable
+ * on every small request and on the 300-odd chunks of a 20 MB body.
  */
-function collect(req: IncomingMessage, collector: Collector): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT_BYTES): Promise<BodyParts> {
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
     const fail = (err: Error): void => {
       cleanup();
       reject(err);
     };
     const onData = (chunk: Buffer): void => {
-      const err = collector.onChunk(chunk);
-      if (err !== null) fail(err);
+      size += chunk.length;
+      if (size > limit) fail(new BodyTooLargeError(limit));
+      else parts.push(chunk);
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(collector.onEnd());
+      resolve(new BodyParts(parts, size));
     };
     const onClose = (): void => {
       if (!req.complete) fail(new Error("the client closed the connection before the body ended"));

@@ -15,7 +15,6 @@ import { Piscina } from "piscina";
 import { joinParts } from "../http/read-body.ts";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteAnswer, RewriteTask } from "./rewrite.worker.ts";
-import type { RewriteOutcome } from "./rewrite-outcome.ts";
 
 export const DEFAULT_INLINE_THRESHOLD_BYTES = 256 * 1024;
 
@@ -62,9 +61,14 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
   const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism() - 1);
   // Started on the first large body: most deployments never need it.
   let pool: Piscina<RewriteTask, RewriteAnswer> | null = null;
-  const rewriteHere = (bytes: Buffer, table: RewriteTable): RewriteOutcome => {
-    const result = rewriteJsonText(bytes.toString("utf8"), table);
-    return result.ok ? { ...result, body: result.body === null ? null : Buffer.from(result.body) } : result;
+  // Built field by field, not by spreading the result: this runs once per small request.
+  const rewriteHere = (bytes: Buffer, table: RewriteTable, withSource: boolean): RewriteAnswer => {
+    const r = rewriteJsonText(bytes.toString("utf8"), table);
+    if (!r.ok) return withSource ? { ok: false, code: r.code, message: r.message, source: bytes } : r;
+    const body = r.body === null ? null : Buffer.from(r.body);
+    return withSource
+      ? { ok: true, requested: r.requested, model: r.model, stream: r.stream, body, source: bytes }
+      : { ok: true, requested: r.requested, model: r.model, stream: r.stream, body };
   };
   const startPool = (): Piscina<RewriteTask, RewriteAnswer> => {
     pool ??= new Piscina<RewriteTask, RewriteAnswer>({
@@ -78,8 +82,7 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
   return {
     rewriteParts(parts, size, table) {
       if (size < threshold) {
-        const bytes = joinParts(parts, size);
-        return { ...rewriteHere(bytes, table), source: bytes };
+        return rewriteHere(joinParts(parts, size), table, true);
       }
       // Only a chunk that owns its whole ArrayBuffer can move (a pooled slice would take its
       // neighbours along); node:http's body chunks do, anything else is copied first.
@@ -92,8 +95,7 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
     async rewrite(bytes, table, options = {}) {
       const transfer = options.transfer === true;
       if (bytes.length < threshold) {
-        const outcome = rewriteHere(bytes, table);
-        return transfer ? { ...outcome, source: bytes } : outcome;
+        return rewriteHere(bytes, table, transfer);
       }
       const run = startPool();
       if (!transfer || !owns(bytes)) {

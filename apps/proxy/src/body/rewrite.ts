@@ -65,6 +65,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Sets every key of `params` but `model` on `body` (values cloned); returns whether any was set. */
+function setAll(body: Record<string, unknown>, params: Readonly<Record<string, unknown>>): boolean {
+  let changed = false;
+  for (const key in params) {
+    if (key === "model" || !Object.hasOwn(params, key)) continue;
+    body[key] = structuredClone(params[key]);
+    changed = true;
+  }
+  return changed;
+}
+
 /**
  * Applies `rule` to `body` in place (see the module doc for the order). Returns whether
  * anything changed, so an untouched body can be forwarded as the original bytes.
@@ -76,16 +87,9 @@ export function applyRule(body: Record<string, unknown>, rule: ModelRewriteRule,
     delete body[key];
     changed = true;
   }
-  const set = (params: Readonly<Record<string, unknown>>): void => {
-    for (const [key, value] of Object.entries(params)) {
-      if (key === "model") continue;
-      body[key] = structuredClone(value);
-      changed = true;
-    }
-  };
-  set(rule.setParams);
+  if (setAll(body, rule.setParams)) changed = true;
   const byId = Object.hasOwn(rule.setParamsByID, requested) ? rule.setParamsByID[requested] : undefined;
-  if (byId) set(byId);
+  if (byId && setAll(body, byId)) changed = true;
   if (rule.useModelName !== null && body.model !== rule.useModelName) {
     body.model = rule.useModelName;
     changed = true;

@@ -59,11 +59,6 @@ export class Ticket {
     return this.#promise;
   }
 
-  /** The grant, once granted (read right after `requestArrived` for the fast path). */
-  get granted(): Grant | null {
-    return this.#grant;
-  }
-
   /** The error, once rejected. */
   get error(): HttpError | null {
     return this.#error;

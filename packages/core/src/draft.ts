@@ -1,13 +1,14 @@
 /**
- * The working copy a single `step` edits, copy-on-write: `toDraft` copies the queue array
+ * The working copy a single `step` edits, copy-on-write: `draftOf` copies the queue array
  * and the preloads; the models record, the granted table's index, each bucket and a model's
  * in-flight ids are copied on their first change, and a model or request object the first
  * time the step edits it (`fresh` holds what this step created, which may be written in
  * place; the granted table and its buckets are this step's own when they are not the
- * input's, see `baseGranted`). All writes go through the helpers here; the draft's records are typed readonly so
- * a direct write does not compile. Objects the caller's state holds are never written, so
- * `step` never mutates its input, and a step costs in proportion to what it changes, not to
- * the whole state (see granted.ts for why the granted table is sharded).
+ * input's, see `baseGranted`). All writes go through the helpers here; the draft's records
+ * are typed readonly so a direct write does not compile. Objects the caller's state holds
+ * are never written, so `step` never mutates its input, and a step costs in proportion to
+ * what it changes, not to the whole state (see granted.ts for why the granted table is
+ * sharded).
  */
 import type { CoreConfig } from "./config.ts";
 import { grantedBucket } from "./granted.ts";
@@ -54,14 +55,13 @@ export interface DraftSession {
 }
 
 /** Pure. A draft of `state` (arrays copied, records shared until changed). */
-export function toDraft(state: State): DraftSession {
-  const d: Draft = { ...state, queue: state.queue.slice(), preloads: state.preloads.slice() };
-  return {
-    d,
-    fresh: new Set(),
-    queueMemo: { edits: 0, models: null, key: null },
-    baseGranted: state.granted,
-  };
+export function draftOf(state: State): Draft {
+  return { ...state, queue: state.queue.slice(), preloads: state.preloads.slice() };
+}
+
+/** A fresh queue memo for one step. */
+export function emptyQueueMemo(): QueueMemo {
+  return { edits: 0, models: null, key: null };
 }
 
 /** The models queued requests wait for (cached until the queue changes). Do not modify. */

@@ -6,7 +6,7 @@
  * per config object, so the state itself stays plain data.
  */
 import type { CoreConfig } from "./config.ts";
-import { type Draft, type DraftSession, type QueueMemo, toDraft } from "./draft.ts";
+import { type Draft, draftOf, emptyQueueMemo } from "./draft.ts";
 import type { Effect } from "./effects.ts";
 import type { Event } from "./events.ts";
 import { configReplaced, preloadRequested, shutdownRequested, unloadRequested } from "./handlers/control.ts";
@@ -88,22 +88,20 @@ function perConfig<T>(build: (config: CoreConfig) => T): (config: CoreConfig) =>
  */
 class RunningStep implements StepContext {
   readonly d: Draft;
-  readonly fresh: Set<object>;
-  readonly queueMemo: QueueMemo;
+  readonly fresh = new Set<object>();
+  readonly queueMemo = emptyQueueMemo();
   readonly baseGranted: GrantedTable;
   readonly effects: Effect[] = [];
   readonly #plannerFor: (config: CoreConfig) => Planner;
   readonly #schedulerFor: (config: CoreConfig) => Scheduler;
 
   constructor(
-    session: DraftSession,
+    state: State,
     plannerFor: (config: CoreConfig) => Planner,
     schedulerFor: (config: CoreConfig) => Scheduler,
   ) {
-    this.d = session.d;
-    this.fresh = session.fresh;
-    this.queueMemo = session.queueMemo;
-    this.baseGranted = session.baseGranted;
+    this.d = draftOf(state);
+    this.baseGranted = state.granted;
     this.#plannerFor = plannerFor;
     this.#schedulerFor = schedulerFor;
   }
@@ -123,7 +121,7 @@ export function createStep(plannerFactory: PlannerFactory): StepFunction {
   const plannerFor = perConfig<Planner>(plannerFactory);
   const schedulerFor = perConfig<Scheduler>((config) => createScheduler(config.scheduler));
   return (state, event) => {
-    const ctx = new RunningStep(toDraft(state), plannerFor, schedulerFor);
+    const ctx = new RunningStep(state, plannerFor, schedulerFor);
     const { d } = ctx;
     d.now = Math.max(d.now, event.at);
     handle(ctx, event);

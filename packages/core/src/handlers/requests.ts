@@ -4,7 +4,6 @@
  */
 import { editGranted, editModel, enqueue, removeGranted, removeInFlightAt, removeQueued } from "../draft.ts";
 import type { EventOf } from "../events.ts";
-import { grantedRecord } from "../granted.ts";
 import { configuredModel } from "../models.ts";
 import { requestOf } from "../queue.ts";
 import { grantAll } from "../schedule.ts";
@@ -62,24 +61,22 @@ export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): 
   }
 }
 
-/** Free a granted request's slot; the model's last use is now. */
-function finish(ctx: StepContext, id: string): void {
+/** Free a granted request's slot; the model's last use is now. false if it was not granted. */
+function finish(ctx: StepContext, id: string): boolean {
   const { d } = ctx;
   const r = removeGranted(ctx, id);
-  if (!r) return;
+  if (!r) return false;
   const at = d.models[r.model]?.inFlight.indexOf(id) ?? -1;
-  if (at < 0) return;
-  const m = editModel(ctx, r.model);
-  if (!m) return;
-  removeInFlightAt(ctx, m, at);
-  m.lastUsedAt = d.now;
+  const m = at < 0 ? undefined : editModel(ctx, r.model);
+  if (m) {
+    removeInFlightAt(ctx, m, at);
+    m.lastUsedAt = d.now;
+  }
+  return true;
 }
 
 export function requestCancelled(ctx: StepContext, e: EventOf<"requestCancelled">): void {
-  if (grantedRecord(ctx.d, e.id)) {
-    finish(ctx, e.id);
-    return;
-  }
+  if (finish(ctx, e.id)) return;
   // A queued request's client is gone: nobody to answer.
   removeQueued(ctx, e.id);
 }

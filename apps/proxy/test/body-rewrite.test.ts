@@ -91,23 +91,23 @@ describe("body rewrite", () => {
     }
   });
 
-  it("body rewrite: with transfer a pooled body moves to the worker and comes back as source", async () => {
+  it("body rewrite: a pooled body moves to the worker and comes back as source", async () => {
     const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
     try {
       const text = JSON.stringify({
         model: "plain",
         messages: [{ role: "user", content: "y".repeat(4096) }],
       });
-      // A Buffer that owns its ArrayBuffer, as readBody's large bodies do.
+      // A Buffer that owns its ArrayBuffer, as node:http's body chunks do.
       const bytes = owned(text);
-      const unchanged = await rewriter.rewrite(bytes, table, { transfer: true });
+      const unchanged = await rewriter.rewriteParts([bytes], bytes.length, table);
       expect(bytes.length, "the caller's copy was moved, not cloned").toBe(0);
       if (!unchanged.ok || unchanged.source === undefined) throw new Error("expected ok with a source");
       expect(unchanged.body).toBeNull();
       expect(Buffer.from(unchanged.source).toString()).toBe(text);
 
       const bad = owned(`{"messages":"${"z".repeat(2048)}"}`);
-      const failed = await rewriter.rewrite(bad, table, { transfer: true });
+      const failed = await rewriter.rewriteParts([bad], bad.length, table);
       expect(failed).toMatchObject({ ok: false, code: "missing_model" });
       expect(Buffer.from(failed.source ?? new Uint8Array()).toString()).toContain('{"messages":"zzz');
 
@@ -115,7 +115,7 @@ describe("body rewrite", () => {
       const renamed = owned(
         JSON.stringify({ model: "llama", messages: [{ role: "user", content: "w".repeat(4096) }] }),
       );
-      const rewritten = await rewriter.rewrite(renamed, table, { transfer: true });
+      const rewritten = await rewriter.rewriteParts([renamed], renamed.length, table);
       if (!rewritten.ok || rewritten.body === null) throw new Error("expected a rewritten body");
       expect(rewritten.source).toBeUndefined();
       expect(JSON.parse(Buffer.from(rewritten.body).toString()).model).toBe("org/llama-3-8b");
@@ -123,6 +123,7 @@ describe("body rewrite", () => {
       await rewriter.close();
     }
   });
+
   it("body rewrite: chunks move to the pool uncopied and are joined there; small bodies stay inline", async () => {
     const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
     try {

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createBodyRewriter } from "../src/body/body-rewriter.ts";
 import type { RewriteTable } from "../src/body/rewrite.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "../src/http/errors.ts";
-import { selectModel as selectNowOrLater } from "../src/http/model-routes.ts";
+import { selectModel as selectFromParts } from "../src/http/model-routes.ts";
+import { BodyParts } from "../src/http/read-body.ts";
 import type { RouteContext } from "../src/http/route-context.ts";
 
 const table: RewriteTable = {
@@ -19,6 +20,9 @@ const ctx = { table: () => table, rewriter } as unknown as RouteContext;
 const url = (q = "") => new URL(`http://proxy/v1/x${q}`);
 // selectModel answers small bodies synchronously (throwing on bad input); async makes every
 // outcome a promise, as the route handler sees it.
+// The route hands selectModel the body's chunks; one chunk is enough here.
+const selectNowOrLater = (c: RouteContext, u: URL, type: string | undefined, body: Buffer) =>
+  selectFromParts(c, u, type, new BodyParts([body], body.length));
 const selectModel = async (...args: Parameters<typeof selectNowOrLater>) => selectNowOrLater(...args);
 
 describe("route model extraction", () => {

@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { joinParts } from "../http/read-body.ts";
+import { joinParts } from "./join-parts.ts";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteAnswer, RewriteTask } from "./rewrite.worker.ts";
 
@@ -22,14 +22,6 @@ export interface BodyRewriterOptions {
   readonly thresholdBytes?: number;
   /** Pool size; default: one thread fewer than the cores (at least 1), see below. */
   readonly maxThreads?: number;
-}
-
-export interface RewriteOptions {
-  /**
-   * Hand `bytes` over instead of copying it: a pooled rewrite moves its memory to the worker
-   * (the caller's Buffer is left empty) and the outcome's `source` holds the original bytes.
-   */
-  readonly transfer?: boolean;
 }
 
 export interface BodyRewriter {
@@ -46,10 +38,10 @@ export interface BodyRewriter {
     table: RewriteTable,
   ): RewriteAnswer | Promise<RewriteAnswer>;
   /**
-   * With `transfer`, `source` holds the original bytes (possibly moved and back) whenever the
-   * answer has no rewritten `body`; a pooled rewrite that produced one leaves it unset.
+   * One whole body, left with the caller: a pooled rewrite gets a copy (no `source` in the
+   * answer). For tools and benches that time the two paths (bench/rewrite-threshold.ts).
    */
-  rewrite(bytes: Buffer, table: RewriteTable, options?: RewriteOptions): Promise<RewriteAnswer>;
+  rewrite(bytes: Buffer, table: RewriteTable): Promise<RewriteAnswer>;
   /** Resolves when the pool's threads are gone (no-op when none was started). */
   close(): Promise<void>;
 }
@@ -88,24 +80,13 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
       // neighbours along); node:http's body chunks do, anything else is copied first.
       const movable: Uint8Array[] = parts.map((p) => (owns(p) ? p : new Uint8Array(p)));
       return startPool().run(
-        { bytes: movable, table, returnSource: true },
+        { parts: movable, table, returnSource: true },
         { name: "rewrite", transferList: movable.map((p) => p.buffer as ArrayBuffer) },
       );
     },
-    async rewrite(bytes, table, options = {}) {
-      const transfer = options.transfer === true;
-      if (bytes.length < threshold) {
-        return rewriteHere(bytes, table, transfer);
-      }
-      const run = startPool();
-      if (!transfer || !owns(bytes)) {
-        const answer = await run.run({ bytes, table, returnSource: false }, { name: "rewrite" });
-        return transfer ? { ...answer, source: bytes } : answer;
-      }
-      return run.run(
-        { bytes, table, returnSource: true },
-        { name: "rewrite", transferList: [bytes.buffer as ArrayBuffer] },
-      );
+    async rewrite(bytes, table) {
+      if (bytes.length < threshold) return rewriteHere(bytes, table, false);
+      return startPool().run({ parts: [bytes], table, returnSource: false }, { name: "rewrite" });
     },
     async close() {
       const p = pool;

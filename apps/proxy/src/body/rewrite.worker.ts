@@ -3,17 +3,19 @@
  * body, returning bytes. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
  */
 import { move, Piscina } from "piscina";
+import { joinOwned } from "./join-parts.ts";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 
 export interface RewriteTask {
-  /** The body, or its chunks in order (joined here, off the main thread). */
-  readonly bytes: Uint8Array | readonly Uint8Array[];
+  /** The body's chunks in order (joined here, off the main thread). */
+  readonly parts: readonly Uint8Array[];
   readonly table: RewriteTable;
   /**
-   * `bytes` was transferred (the sender's copy is detached): send it back as `source` with
-   * the outcome, transferred again, when the main thread still needs the original bytes
-   * (the body is unchanged, or the rewrite failed and the answer falls back to `?model=`).
+   * `parts` were transferred (the sender's copies are detached): send the joined body back
+   * as `source` with the outcome, transferred again, when the main thread still needs the
+   * original bytes (the body is unchanged, or the rewrite failed and the answer falls back
+   * to `?model=`).
    */
   readonly returnSource: boolean;
 }
@@ -38,7 +40,7 @@ const encoder = new TextEncoder();
 
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
 export function rewrite(task: RewriteTask): unknown {
-  const bytes = Array.isArray(task.bytes) ? join(task.bytes) : (task.bytes as Uint8Array);
+  const bytes = task.parts.length === 1 ? (task.parts[0] as Uint8Array) : joinOwned(task.parts);
   const result = rewriteJsonText(decoder.decode(bytes), task.table);
   // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
   const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
@@ -50,17 +52,4 @@ export function rewrite(task: RewriteTask): unknown {
   if (!task.returnSource || body !== null) return movable(outcome, buffers);
   buffers.push(bytes.buffer as ArrayBuffer);
   return movable({ ...outcome, source: bytes }, buffers);
-}
-
-/** The chunks in one array of its own (so it can be moved back whole). */
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

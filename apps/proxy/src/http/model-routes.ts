@@ -8,7 +8,7 @@ import type { RewriteAnswer } from "../body/rewrite.worker.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
 import { serveModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
-import { BodyParts, readBody } from "./read-body.ts";
+import { type BodyParts, readBody } from "./read-body.ts";
 import type { RouteContext } from "./route-context.ts";
 
 /** llama-swap's model-selected paths. */
@@ -54,9 +54,8 @@ export function selectModel(
   ctx: RouteContext,
   url: URL,
   contentType: string | undefined,
-  received: Buffer | BodyParts,
+  body: BodyParts,
 ): Selected | Promise<Selected> {
-  const body = Buffer.isBuffer(received) ? new BodyParts([received], received.length) : received;
   const boundary = multipartBoundary(contentType);
   if (boundary !== null) {
     const bytes = body.bytes();

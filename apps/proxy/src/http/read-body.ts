@@ -1,16 +1,10 @@
 /** Reads a whole request body, bounded, as the chunks the socket delivered. */
 import type { IncomingMessage } from "node:http";
+import { joinParts } from "../body/join-parts.ts";
 import { BodyTooLargeError } from "./errors.ts";
 
 /** Default bound: audio uploads and long prompts fit, a runaway client does not. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
-
-/**
- * From this size on a joined body gets memory of its own, not a slice of Node's shared
- * buffer pool (Buffer.concat pools up to 32 KiB), so the rewrite pool can take it by
- * transfer instead of a copy (see body/body-rewriter.ts).
- */
-const OWNED_FROM_BYTES = 64 * 1024;
 
 /**
  * A request body as it arrived: its chunks, not joined. A large JSON body goes to the
@@ -44,16 +38,6 @@ export class BodyParts {
     }
     return -1;
   }
-}
-
-/** One Buffer holding `parts` in order; from OWNED_FROM_BYTES on it owns its whole ArrayBuffer. */
-export function joinParts(parts: readonly Buffer[], size: number): Buffer {
-  if (parts.length === 1) return parts[0] as Buffer;
-  if (size < OWNED_FROM_BYTES) return Buffer.concat(parts, size);
-  const body = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const part of parts) at += part.copy(body, at);
-  return body;
 }
 
 /**

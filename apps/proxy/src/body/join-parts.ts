@@ -1,0 +1,30 @@
+/**
+ * Joining a body's chunks, on the main thread (http/read-body.ts, the inline rewrite) and
+ * in the rewrite worker: one copying loop for both.
+ */
+
+/**
+ * From this size on a joined body gets memory of its own, not a slice of Node's shared
+ * buffer pool (Buffer.concat pools up to 32 KiB), so it can be moved between threads.
+ */
+const OWNED_FROM_BYTES = 64 * 1024;
+
+/** The chunks, in order, in one Uint8Array that is the whole of its ArrayBuffer. */
+export function joinOwned(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/** One Buffer holding `parts` in order (a lone chunk as is); from 64 KiB on it owns its memory. */
+export function joinParts(parts: readonly Buffer[], size: number): Buffer {
+  if (parts.length === 1) return parts[0] as Buffer;
+  if (size < OWNED_FROM_BYTES) return Buffer.concat(parts, size);
+  return Buffer.from(joinOwned(parts).buffer);
+}

@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createBodyRewriter } from "../src/body/body-rewriter.ts";
+import { createBodyRewriter, type ForwardBody, type PartsAnswer } from "../src/body/body-rewriter.ts";
+import { LEASE_FROM_BYTES, LeasedBody } from "../src/body/leased-body.ts";
 import { type RewriteTable, rewriteJsonText } from "../src/body/rewrite.ts";
+import { SlabPool } from "../src/body/slab-pool.ts";
+import { REWRITE_THREAD_NICE } from "../src/body/thread-priority.ts";
 
 const table: RewriteTable = {
   aliases: { "llama-fast": "llama", gone: "missing" },
@@ -31,6 +35,20 @@ function owned(text: string): Buffer {
   const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   bytes.write(text);
   return bytes;
+}
+
+/** The text a rewrite answer would forward (a leased body is given back unsent). */
+function forwarded(body: ForwardBody): string {
+  if (Buffer.isBuffer(body)) return body.toString();
+  const text = body.bytes.toString();
+  body.releaseUnsent();
+  return text;
+}
+
+/** `text` in `n` owned chunks, as a socket would deliver it. */
+function chunksOf(text: string, n: number): Buffer[] {
+  const step = Math.ceil(text.length / n);
+  return Array.from({ length: n }, (_, i) => owned(text.slice(i * step, (i + 1) * step)));
 }
 
 describe("body rewrite", () => {
@@ -91,7 +109,7 @@ describe("body rewrite", () => {
     }
   });
 
-  it("body rewrite: a pooled body moves to the worker and comes back as source", async () => {
+  it("body rewrite: a pooled body moves to the worker; the answer forwards the rewrite or the original", async () => {
     const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
     try {
       const text = JSON.stringify({
@@ -102,23 +120,20 @@ describe("body rewrite", () => {
       const bytes = owned(text);
       const unchanged = await rewriter.rewriteParts([bytes], bytes.length, table);
       expect(bytes.length, "the caller's copy was moved, not cloned").toBe(0);
-      if (!unchanged.ok || unchanged.source === undefined) throw new Error("expected ok with a source");
-      expect(unchanged.body).toBeNull();
-      expect(Buffer.from(unchanged.source).toString()).toBe(text);
+      expect(unchanged).toMatchObject({ ok: true, model: "plain" });
+      expect(forwarded(unchanged.forward)).toBe(text);
 
       const bad = owned(`{"messages":"${"z".repeat(2048)}"}`);
       const failed = await rewriter.rewriteParts([bad], bad.length, table);
       expect(failed).toMatchObject({ ok: false, code: "missing_model" });
-      expect(Buffer.from(failed.source ?? new Uint8Array()).toString()).toContain('{"messages":"zzz');
+      expect(forwarded(failed.forward)).toContain('{"messages":"zzz');
 
-      // Rewritten: the original is not needed any more, so it is not moved back.
       const renamed = owned(
         JSON.stringify({ model: "llama", messages: [{ role: "user", content: "w".repeat(4096) }] }),
       );
       const rewritten = await rewriter.rewriteParts([renamed], renamed.length, table);
-      if (!rewritten.ok || rewritten.body === null) throw new Error("expected a rewritten body");
-      expect(rewritten.source).toBeUndefined();
-      expect(JSON.parse(Buffer.from(rewritten.body).toString()).model).toBe("org/llama-3-8b");
+      expect(rewritten).toMatchObject({ ok: true, model: "llama", requested: "llama" });
+      expect(JSON.parse(forwarded(rewritten.forward)).model).toBe("org/llama-3-8b");
     } finally {
       await rewriter.close();
     }
@@ -127,10 +142,6 @@ describe("body rewrite", () => {
   it("body rewrite: chunks move to the pool uncopied and are joined there; small bodies stay inline", async () => {
     const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
     try {
-      const chunksOf = (text: string, n: number): Buffer[] => {
-        const step = Math.ceil(text.length / n);
-        return Array.from({ length: n }, (_, i) => owned(text.slice(i * step, (i + 1) * step)));
-      };
       const renamed = JSON.stringify({
         model: "llama",
         temperature: 1,
@@ -142,25 +153,103 @@ describe("body rewrite", () => {
         parts.map((p) => p.length),
         "the chunks were moved, not cloned",
       ).toEqual([0, 0, 0]);
-      if (!rewritten.ok || rewritten.body === null) throw new Error("expected a rewritten body");
-      expect(rewritten.source).toBeUndefined();
-      const json = JSON.parse(Buffer.from(rewritten.body).toString()) as Record<string, unknown>;
+      const json = JSON.parse(forwarded(rewritten.forward)) as Record<string, unknown>;
       expect(json).toMatchObject({ model: "org/llama-3-8b", top_k: 40 });
       expect(json).not.toHaveProperty("temperature");
 
-      // Unchanged: the joined original comes back as source, byte for byte.
+      // Unchanged: the joined original is forwarded, byte for byte.
       const plain = JSON.stringify({ model: "plain", messages: [{ content: "p".repeat(4096) }] });
       const unchanged = await rewriter.rewriteParts(chunksOf(plain, 4), Buffer.byteLength(plain), table);
-      if (!unchanged.ok || unchanged.source === undefined) throw new Error("expected ok with a source");
-      expect(unchanged.body).toBeNull();
-      expect(Buffer.from(unchanged.source).toString()).toBe(plain);
+      expect(unchanged).toMatchObject({ ok: true, model: "plain" });
+      expect(forwarded(unchanged.forward)).toBe(plain);
 
-      // Below the threshold: answered synchronously, the joined bytes as source.
+      // Below the threshold: answered synchronously, the joined bytes forwarded.
       const small = '{"model":"plain"}';
       const inline = rewriter.rewriteParts(chunksOf(small, 2), small.length, table);
       expect(inline).not.toBeInstanceOf(Promise);
-      expect(inline).toMatchObject({ ok: true, model: "plain", body: null });
-      expect(Buffer.from((inline as { source: Uint8Array }).source).toString()).toBe(small);
+      expect(inline).toMatchObject({ ok: true, model: "plain" });
+      expect(forwarded((inline as PartsAnswer).forward)).toBe(small);
+    } finally {
+      await rewriter.close();
+    }
+  });
+
+  it("body rewrite: from LEASE_FROM_BYTES on the worker writes into a slab, which goes back once sent or released unsent", async () => {
+    const slabs = new SlabPool();
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1, slabs });
+    try {
+      const big = (model: string, fill: string): string =>
+        JSON.stringify({ model, temperature: 1, messages: [{ content: fill.repeat(LEASE_FROM_BYTES) }] });
+      const text = big("llama", "a");
+      const first = await rewriter.rewriteParts(chunksOf(text, 5), Buffer.byteLength(text), table);
+      if (!(first.forward instanceof LeasedBody)) throw new Error("expected a leased body");
+      const slab = first.forward.bytes.buffer;
+      expect(slab).toBeInstanceOf(SharedArrayBuffer);
+      const json = JSON.parse(first.forward.bytes.toString()) as Record<string, unknown>;
+      expect(json).toMatchObject({ model: "org/llama-3-8b", top_k: 40 });
+      expect(json).not.toHaveProperty("temperature");
+      expect(slabs.idleBytes, "leased, not idle").toBe(0);
+      // Sending it (undici iterates the chunks) gives the slab back when the iteration ends.
+      const sent: Buffer[] = [];
+      for await (const chunk of first.forward.chunks()) sent.push(chunk);
+      expect(Buffer.concat(sent).equals(first.forward.bytes)).toBe(true);
+      expect(slabs.idleBytes).toBe(slab.byteLength);
+
+      // The next large body reuses that slab; unchanged, it holds the original bytes.
+      const plain = big("plain", "b");
+      const second = await rewriter.rewriteParts(chunksOf(plain, 2), Buffer.byteLength(plain), table);
+      if (!(second.forward instanceof LeasedBody)) throw new Error("expected a leased body");
+      expect(second.forward.bytes.buffer).toBe(slab);
+      expect(second.forward.bytes.toString()).toBe(plain);
+      second.forward.releaseUnsent();
+      expect(slabs.idleBytes).toBe(slab.byteLength);
+      // Once released, iterating sends nothing: the slab may be another body's by now.
+      const late: Buffer[] = [];
+      for await (const chunk of second.forward.chunks()) late.push(chunk);
+      expect(late).toEqual([]);
+    } finally {
+      await rewriter.close();
+    }
+  });
+
+  it("body rewrite: a rewrite that outgrows its slab comes back as bytes of its own and the slab is returned", async () => {
+    // Slabs have room for the body plus 1/64 (64 KiB at least), in 1 MiB steps: 1.5 MB more does not fit.
+    const slabs = new SlabPool();
+    const growing: RewriteTable = {
+      aliases: {},
+      models: {
+        grow: {
+          useModelName: null,
+          stripParams: [],
+          setParams: { extra: "e".repeat(1_500_000) },
+          setParamsByID: {},
+        },
+      },
+    };
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1, slabs });
+    try {
+      const text = JSON.stringify({ model: "grow", prompt: "q".repeat(LEASE_FROM_BYTES) });
+      const answer = await rewriter.rewriteParts(chunksOf(text, 3), Buffer.byteLength(text), growing);
+      expect(Buffer.isBuffer(answer.forward)).toBe(true);
+      expect(JSON.parse(forwarded(answer.forward)).extra).toHaveLength(1_500_000);
+      expect(slabs.idleBytes).toBeGreaterThan(LEASE_FROM_BYTES);
+    } finally {
+      await rewriter.close();
+    }
+  });
+
+  it("body rewrite: the pool's threads run at a lower priority than the caller's thread (Linux)", async () => {
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1 });
+    try {
+      const text = JSON.stringify({ model: "plain", prompt: "n".repeat(4096) });
+      await rewriter.rewriteParts([owned(text)], Buffer.byteLength(text), table);
+      const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      const here = niceOf(readFileSync("/proc/thread-self/stat", "utf8"));
+      const threads = readdirSync("/proc/self/task").map((tid) =>
+        niceOf(readFileSync(`/proc/self/task/${tid}/stat`, "utf8")),
+      );
+      expect(threads).toContain(Math.min(here + REWRITE_THREAD_NICE, 19));
+      expect(here, "the calling thread keeps its priority").toBe(threads[0]);
     } finally {
       await rewriter.close();
     }

@@ -1,27 +1,44 @@
 /**
  * Thread entry for the piscina rewrite pool: decodes, rewrites and re-encodes one large
- * body, returning bytes. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
+ * body. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
  */
 import { move, Piscina } from "piscina";
 import { joinOwned } from "./join-parts.ts";
 import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
+
+// This thread parses multi-MB JSON for seconds at a time. On a small machine it competes for
+// a core with the HTTP thread, and every small request then waits for the scheduler; a
+// lower priority lets the HTTP thread run first (bench:bodies).
+lowerThreadPriority();
 
 export interface RewriteTask {
   /** The body's chunks in order (joined here, off the main thread). */
   readonly parts: readonly Uint8Array[];
   readonly table: RewriteTable;
   /**
-   * `parts` were transferred (the sender's copies are detached): send the joined body back
-   * as `source` with the outcome, transferred again, when the main thread still needs the
-   * original bytes (the body is unchanged, or the rewrite failed and the answer falls back
-   * to `?model=`).
+   * `parts` were transferred (the sender's copies are detached): send the original back
+   * when the main thread still needs it (the body is unchanged, or the rewrite failed and
+   * the answer falls back to `?model=`).
    */
   readonly returnSource: boolean;
+  /**
+   * A slab (slab-pool.ts) to write the bytes to forward into (rewritten or, with
+   * `returnSource`, the original) instead of sending them back: see `RewriteAnswer.inSlab`.
+   */
+  readonly slab?: SharedArrayBuffer;
 }
 
-/** What a task answers: the outcome, plus the original bytes when `returnSource` was set. */
-export type RewriteAnswer = RewriteOutcome & { readonly source?: Uint8Array };
+/**
+ * What a task answers: the outcome, and where the bytes to forward are. With `inSlab` they
+ * are the slab's first `inSlab` bytes (then `body` is null and there is no `source`);
+ * otherwise a rewritten `body`, or the original as `source` when `returnSource` was set.
+ */
+export type RewriteAnswer = RewriteOutcome & {
+  readonly source?: Uint8Array;
+  readonly inSlab?: number;
+};
 
 /** Wraps an answer so piscina transfers its buffers instead of cloning them. */
 function movable(answer: RewriteAnswer, buffers: ArrayBuffer[]): unknown {
@@ -38,17 +55,33 @@ function movable(answer: RewriteAnswer, buffers: ArrayBuffer[]): unknown {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+/** Writes the bytes to forward into `slab`; the length written, or -1 when they do not fit. */
+function intoSlab(slab: SharedArrayBuffer, text: string | null, original: Uint8Array): number {
+  const out = new Uint8Array(slab);
+  if (text === null) {
+    if (original.byteLength > out.byteLength) return -1;
+    out.set(original);
+    return original.byteLength;
+  }
+  const { read, written } = encoder.encodeInto(text, out);
+  return read === text.length ? written : -1;
+}
+
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
 export function rewrite(task: RewriteTask): unknown {
   const bytes = task.parts.length === 1 ? (task.parts[0] as Uint8Array) : joinOwned(task.parts);
   const result = rewriteJsonText(decoder.decode(bytes), task.table);
+  if (task.slab !== undefined && (result.ok || task.returnSource)) {
+    const written = intoSlab(task.slab, result.ok ? result.body : null, bytes);
+    if (written >= 0)
+      return result.ok ? { ...result, body: null, inSlab: written } : { ...result, inSlab: written };
+  }
   // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
   const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
   const outcome: RewriteOutcome = result.ok ? { ...result, body } : result;
   const buffers: ArrayBuffer[] = body === null ? [] : [body.buffer as ArrayBuffer];
   // A rewritten body replaces the original, so the original stays here: each body moved
-  // into the main thread counts as new external memory there, and external memory is what
-  // starts its full GCs while large bodies stream (bench:bodies).
+  // into the main thread counts as new external memory there (see slab-pool.ts).
   if (!task.returnSource || body !== null) return movable(outcome, buffers);
   buffers.push(bytes.buffer as ArrayBuffer);
   return movable({ ...outcome, source: bytes }, buffers);

@@ -13,6 +13,8 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import type { ForwardBody } from "../body/body-rewriter.ts";
+import { LeasedBody } from "../body/leased-body.ts";
 import type { ClientGone } from "../requests/client-gone.ts";
 import { UpstreamUnreachableError } from "./errors.ts";
 import { ForwardHandler } from "./forward-handler.ts";
@@ -42,7 +44,8 @@ export interface ForwardRequest {
   /** Path and query to request upstream, starting with "/". */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer | Readable | null;
+  /** A LeasedBody is sent as its `chunks()`, which give the slab back once written. */
+  readonly body: ForwardBody | Readable | null;
   /** Extra request headers to drop (the client's API key). */
   readonly dropHeaders: readonly string[];
   /** 0 = no limit. */
@@ -68,7 +71,7 @@ function connectionTokens(value: string | string[]): string[] {
 export function upstreamHeaders(
   headers: IncomingHttpHeaders,
   drop: readonly string[],
-  body: Buffer | Readable | null,
+  body: ForwardBody | Readable | null,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const connection = headers.connection;
@@ -77,7 +80,8 @@ export function upstreamHeaders(
     connection === undefined || connection === "keep-alive" || connection === "close"
       ? null
       : connectionTokens(connection);
-  const rewritten = Buffer.isBuffer(body);
+  const length = Buffer.isBuffer(body) ? body.length : body instanceof LeasedBody ? body.bytes.length : -1;
+  const rewritten = length >= 0;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
@@ -86,7 +90,7 @@ export function upstreamHeaders(
     if (rewritten && name === "content-length") continue;
     out[name] = value;
   }
-  if (rewritten) out["content-length"] = String(body.length);
+  if (rewritten) out["content-length"] = String(length);
   return out;
 }
 
@@ -130,7 +134,8 @@ export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: Ser
         method: fr.method,
         path: `${base.prefix}${fr.path}`,
         headers: upstreamHeaders(fr.headers, fr.dropHeaders, fr.body),
-        body: fr.body,
+        // undici sends (async) iterable bodies too (its docs say so; its types leave them out).
+        body: (fr.body instanceof LeasedBody ? fr.body.chunks() : fr.body) as Readable,
         headersTimeout: fr.headersTimeoutMs,
         bodyTimeout: 0,
       },

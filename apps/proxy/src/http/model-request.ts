@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import type { ResolvedConfig } from "@hotswap/config";
 import type { Event } from "@hotswap/core";
 import type { Logger } from "pino";
+import type { ForwardBody } from "../body/body-rewriter.ts";
 import type { ProcessTable } from "../process-table.ts";
 import { ClientGone } from "../requests/client-gone.ts";
 import type { Ticket, TicketRegistry } from "../requests/ticket.ts";
@@ -37,7 +38,7 @@ export interface ModelRequest {
   /** As the client sent it (id or alias). */
   readonly requested: string;
   readonly stream: boolean;
-  readonly body: Buffer | Readable | null;
+  readonly body: ForwardBody | Readable | null;
   /** Path and query to request upstream. */
   readonly path: string;
 }

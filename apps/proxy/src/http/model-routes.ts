@@ -3,8 +3,9 @@
  * `?model=`), rewrite the body for it, and serve it through the run loop.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ForwardBody, PartsAnswer } from "../body/body-rewriter.ts";
+import { LeasedBody } from "../body/leased-body.ts";
 import { resolveModelId } from "../body/rewrite.ts";
-import type { RewriteAnswer } from "../body/rewrite.worker.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
 import { serveModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
@@ -34,8 +35,8 @@ export const MODEL_PATHS: ReadonlySet<string> = new Set([
 export interface ModelSelection {
   readonly requested: string;
   readonly stream: boolean;
-  /** The bytes to forward. */
-  readonly body: Buffer;
+  /** The bytes to forward (a LeasedBody must be sent or given back: `releaseUnsent()`). */
+  readonly body: ForwardBody;
 }
 
 /** JSON by content type, or by its first byte: `curl -d` labels JSON as form-urlencoded. */
@@ -85,22 +86,20 @@ export function selectModel(
 type Selected = ModelSelection & { readonly model: string };
 
 /** The selection a JSON rewrite answer gives (the `?model=` fallback when the body names none). */
-function fromRewrite(ctx: RouteContext, url: URL, result: RewriteAnswer): Selected {
-  // rewriteParts sets `source` whenever there is no rewritten body.
-  const source = (): Buffer => asBuffer(result.source ?? new Uint8Array(0));
-  if (!result.ok) {
-    const fallback = result.code === "missing_model" ? queryModel(url) : null;
-    if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: source() };
-    throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
+function fromRewrite(ctx: RouteContext, url: URL, result: PartsAnswer): Selected {
+  try {
+    if (!result.ok) {
+      const fallback = result.code === "missing_model" ? queryModel(url) : null;
+      if (fallback !== null) return { ...resolved(ctx, fallback), stream: false, body: result.forward };
+      throw result.code === "invalid_json" ? new MalformedJsonError(result.message) : new MissingModelError();
+    }
+    if (result.model === null) throw new UnknownModelError(result.requested);
+  } catch (err) {
+    // Rejected here: nothing will forward the body.
+    if (result.forward instanceof LeasedBody) result.forward.releaseUnsent();
+    throw err;
   }
-  if (result.model === null) throw new UnknownModelError(result.requested);
-  const out = result.body === null ? source() : asBuffer(result.body);
-  return { requested: result.requested, model: result.model, stream: result.stream, body: out };
-}
-
-/** A Buffer view of the same memory (no copy). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { requested: result.requested, model: result.model, stream: result.stream, body: result.forward };
 }
 
 function resolved(ctx: RouteContext, requested: string): { requested: string; model: string } {
@@ -118,13 +117,18 @@ export async function handleModelRoute(
   const body = await readBody(req);
   const picked = selectModel(ctx, url, req.headers["content-type"], body);
   const selection = picked instanceof Promise ? await picked : picked;
-  await serveModelRequest(ctx, req, res, {
-    model: selection.model,
-    requested: selection.requested,
-    stream: selection.stream,
-    body: selection.body,
-    path: `${url.pathname}${url.search}`,
-  });
+  try {
+    await serveModelRequest(ctx, req, res, {
+      model: selection.model,
+      requested: selection.requested,
+      stream: selection.stream,
+      body: selection.body,
+      path: `${url.pathname}${url.search}`,
+    });
+  } finally {
+    // Rejected or cancelled before forwarding: the slab goes back (a sent body returns it itself).
+    if (selection.body instanceof LeasedBody) selection.body.releaseUnsent();
+  }
 }
 
 /**

@@ -78,4 +78,35 @@ describe.concurrent("e2e: request rewriting", () => {
     expect(answeredBy(creative)).toBe("variant");
     expect(receivedBody(creative).temperature).toBe(1.5);
   });
+
+  test("large bodies, rewritten off the HTTP thread into reused slabs, reach the model each with its own content", async (ctx) => {
+    const { proxy } = await echoRun(ctx);
+    // Above LEASE_FROM_BYTES: each goes to the rewrite pool and comes back in a slab; the
+    // second round reuses the first round's slabs, so a mix-up would show as wrong content.
+    const big = (i: number): string => String.fromCharCode(97 + i).repeat(3 * 1024 * 1024);
+
+    for (const round of [0, 4]) {
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          chat(proxy, "real", {
+            temperature: 0.5,
+            user: `u${round + i}`,
+            messages: [{ role: "user", content: big(round + i) }],
+          }),
+        ),
+      );
+      answers.forEach((res, i) => {
+        expect(res.status, res.text.slice(0, 300)).toBe(200);
+        const body = receivedBody(res);
+        expect(body).not.toHaveProperty("temperature");
+        expect(body).toMatchObject({
+          model: "vendor/real-model",
+          max_tokens: 7,
+          seed: 42,
+          user: `u${round + i}`,
+        });
+        expect(body.messages).toEqual([{ role: "user", content: big(round + i) }]);
+      });
+    }
+  });
 });

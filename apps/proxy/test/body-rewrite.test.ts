@@ -45,10 +45,15 @@ function forwarded(body: ForwardBody): string {
   return text;
 }
 
-/** `text` in `n` owned chunks, as a socket would deliver it. */
+/** `text`'s UTF-8 bytes in `n` owned chunks, as a socket would deliver them (split anywhere). */
 function chunksOf(text: string, n: number): Buffer[] {
-  const step = Math.ceil(text.length / n);
-  return Array.from({ length: n }, (_, i) => owned(text.slice(i * step, (i + 1) * step)));
+  const bytes = Buffer.from(text);
+  const step = Math.ceil(bytes.length / n);
+  return Array.from({ length: n }, (_, i) => {
+    const chunk = Buffer.allocUnsafeSlow(Math.max(0, Math.min(step, bytes.length - i * step)));
+    bytes.copy(chunk, 0, i * step);
+    return chunk;
+  });
 }
 
 describe("body rewrite", () => {
@@ -203,6 +208,15 @@ describe("body rewrite", () => {
       expect(second.forward.bytes.toString()).toBe(plain);
       second.forward.releaseUnsent();
       expect(slabs.idleBytes).toBe(slab.byteLength);
+
+      // Not ASCII: the spans are re-encoded rather than copied by offset; same result.
+      const accented = big("llama", "é🙂");
+      const third = await rewriter.rewriteParts(chunksOf(accented, 3), Buffer.byteLength(accented), table);
+      if (!(third.forward instanceof LeasedBody)) throw new Error("expected a leased body");
+      const parsed = JSON.parse(third.forward.bytes.toString()) as { messages: { content: string }[] };
+      expect(parsed).toMatchObject({ model: "org/llama-3-8b", top_k: 40 });
+      expect(parsed.messages[0]?.content).toBe("é🙂".repeat(LEASE_FROM_BYTES));
+      third.forward.releaseUnsent();
       // Once released, iterating sends nothing: the slab may be another body's by now.
       const late: Buffer[] = [];
       for await (const chunk of second.forward.chunks()) late.push(chunk);

@@ -9,8 +9,13 @@
  * 3. `setParamsByID[requested id]` sets keys (requested id = model id or alias as sent);
  * 4. `useModelName` replaces `model`.
  * `model` itself is never touched by steps 1-3.
+ *
+ * The rewritten text is the original with only the touched members edited (removed, given a
+ * new value, or appended): every other byte is forwarded as the client sent it, and a 20 MB
+ * body is not re-serialised for the sake of two keys (json-members.ts).
  */
 import type { ResolvedConfig } from "@hotswap/config";
+import { topLevelMembers } from "./json-members.ts";
 
 export interface ModelRewriteRule {
   readonly useModelName: string | null;
@@ -97,8 +102,74 @@ export function applyRule(body: Record<string, unknown>, rule: ModelRewriteRule,
   return changed;
 }
 
-/** Pure. Parses a JSON request body, resolves its model and rewrites it. */
-export function rewriteJsonText(text: string, table: RewriteTable): RewriteResult {
+/** The keys `rule` may remove or set on a body requested as `requested` (never `model`). */
+function ruleKeys(rule: ModelRewriteRule, requested: string): Set<string> {
+  const keys = new Set<string>(rule.stripParams);
+  for (const key in rule.setParams) keys.add(key);
+  const byId = Object.hasOwn(rule.setParamsByID, requested) ? rule.setParamsByID[requested] : undefined;
+  if (byId) for (const key in byId) keys.add(key);
+  keys.delete("model");
+  return keys;
+}
+
+/**
+ * A rewritten body as pieces in order: a span [start, end) of the original text, or new text.
+ * The rewrite thread copies spans straight from the original bytes (rewrite.worker.ts).
+ */
+export type Piece = string | readonly [start: number, end: number];
+
+/** A rewrite's result with the body as pieces; `pieces` null = the original unchanged. */
+export type RewritePlan =
+  | (Omit<Extract<RewriteResult, { ok: true }>, "body"> & { readonly pieces: readonly Piece[] | null })
+  | Extract<RewriteResult, { ok: false }>;
+
+/**
+ * `text` with the members named in `touched` made to match `body` (the parsed text after
+ * the rule): the first of a key's members gets its new value, later duplicates and removed
+ * keys go, keys new to the body are appended. Other members keep their exact text.
+ */
+export function spliceMembers(
+  text: string,
+  body: Record<string, unknown>,
+  touched: ReadonlySet<string>,
+): Piece[] {
+  const members = topLevelMembers(text);
+  if (members === null) return [JSON.stringify(body)];
+  const pieces: Piece[] = [];
+  const written = new Set<string>();
+  const separate = (): void => {
+    pieces.push(pieces.length === 0 ? "{" : ",");
+  };
+  for (const m of members) {
+    if (!touched.has(m.key)) {
+      separate();
+      pieces.push([m.start, m.valueEnd]);
+      continue;
+    }
+    if (written.has(m.key) || !Object.hasOwn(body, m.key)) continue;
+    written.add(m.key);
+    separate();
+    pieces.push([m.start, m.valueStart], JSON.stringify(body[m.key]));
+  }
+  for (const key of touched) {
+    if (written.has(key) || !Object.hasOwn(body, key)) continue;
+    separate();
+    pieces.push(`${JSON.stringify(key)}:${JSON.stringify(body[key])}`);
+  }
+  if (pieces.length === 0) pieces.push("{");
+  pieces.push("}");
+  return pieces;
+}
+
+/** The text the pieces make. */
+export function joinPieces(text: string, pieces: readonly Piece[]): string {
+  let out = "";
+  for (const p of pieces) out += typeof p === "string" ? p : text.slice(p[0], p[1]);
+  return out;
+}
+
+/** Pure. Parses a JSON request body, resolves its model and plans its rewrite. */
+export function planRewrite(text: string, table: RewriteTable): RewritePlan {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -112,6 +183,18 @@ export function rewriteJsonText(text: string, table: RewriteTable): RewriteResul
   const stream = parsed.stream === true;
   const model = resolveModelId(table, requested);
   const rule = model === null ? undefined : table.models[model];
-  const changed = rule ? applyRule(parsed, rule, requested) : false;
-  return { ok: true, requested, model, stream, body: changed ? JSON.stringify(parsed) : null };
+  if (!rule) return { ok: true, requested, model, stream, pieces: null };
+  const renamed = rule.useModelName !== null && parsed.model !== rule.useModelName;
+  if (!applyRule(parsed, rule, requested)) return { ok: true, requested, model, stream, pieces: null };
+  const touched = ruleKeys(rule, requested);
+  if (renamed) touched.add("model");
+  return { ok: true, requested, model, stream, pieces: spliceMembers(text, parsed, touched) };
+}
+
+/** Pure. Parses a JSON request body, resolves its model and rewrites it. */
+export function rewriteJsonText(text: string, table: RewriteTable): RewriteResult {
+  const plan = planRewrite(text, table);
+  if (!plan.ok) return plan;
+  const { pieces, ...rest } = plan;
+  return { ...rest, body: pieces === null ? null : joinPieces(text, pieces) };
 }

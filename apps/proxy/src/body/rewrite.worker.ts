@@ -2,9 +2,10 @@
  * Thread entry for the piscina rewrite pool: decodes, rewrites and re-encodes one large
  * body. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
  */
+import { isAscii } from "node:buffer";
 import { move, Piscina } from "piscina";
 import { joinOwned } from "./join-parts.ts";
-import { type RewriteTable, rewriteJsonText } from "./rewrite.ts";
+import { joinPieces, type Piece, planRewrite, type RewriteTable } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 import { lowerThreadPriority } from "./thread-priority.ts";
 
@@ -55,30 +56,69 @@ function movable(answer: RewriteAnswer, buffers: ArrayBuffer[]): unknown {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-/** Writes the bytes to forward into `slab`; the length written, or -1 when they do not fit. */
-function intoSlab(slab: SharedArrayBuffer, text: string | null, original: Uint8Array): number {
+/**
+ * Writes the bytes to forward into `slab`: the original when `pieces` is null, else the
+ * pieces, spans copied from the original bytes when the text is ASCII (offsets are then the
+ * same in both). The length written, or -1 when they do not fit.
+ */
+function intoSlab(
+  slab: SharedArrayBuffer,
+  pieces: readonly Piece[] | null,
+  text: string,
+  original: Uint8Array,
+  ascii: boolean,
+): number {
   const out = new Uint8Array(slab);
-  if (text === null) {
+  if (pieces === null) {
     if (original.byteLength > out.byteLength) return -1;
     out.set(original);
     return original.byteLength;
   }
-  const { read, written } = encoder.encodeInto(text, out);
-  return read === text.length ? written : -1;
+  let at = 0;
+  for (const piece of pieces) {
+    if (typeof piece !== "string" && ascii) {
+      const [start, end] = piece;
+      if (at + end - start > out.byteLength) return -1;
+      out.set(original.subarray(start, end), at);
+      at += end - start;
+      continue;
+    }
+    const part = typeof piece === "string" ? piece : text.slice(piece[0], piece[1]);
+    const { read, written } = encoder.encodeInto(part, out.subarray(at));
+    if (read !== part.length) return -1;
+    at += written;
+  }
+  return at;
+}
+
+/** The body as text: ASCII (the usual JSON, base64 images included) is decoded by a copy. */
+function decode(bytes: Uint8Array, ascii: boolean): string {
+  return ascii
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")
+    : decoder.decode(bytes);
 }
 
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
 export function rewrite(task: RewriteTask): unknown {
   const bytes = task.parts.length === 1 ? (task.parts[0] as Uint8Array) : joinOwned(task.parts);
-  const result = rewriteJsonText(decoder.decode(bytes), task.table);
-  if (task.slab !== undefined && (result.ok || task.returnSource)) {
-    const written = intoSlab(task.slab, result.ok ? result.body : null, bytes);
-    if (written >= 0)
-      return result.ok ? { ...result, body: null, inSlab: written } : { ...result, inSlab: written };
+  const ascii = isAscii(bytes);
+  const text = decode(bytes, ascii);
+  const plan = planRewrite(text, task.table);
+  if (task.slab !== undefined && (plan.ok || task.returnSource)) {
+    const written = intoSlab(task.slab, plan.ok ? plan.pieces : null, text, bytes, ascii);
+    if (written >= 0) {
+      if (!plan.ok) return { ...plan, inSlab: written };
+      const { pieces: _, ...rest } = plan;
+      return { ...rest, body: null, inSlab: written };
+    }
   }
   // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
-  const body = result.ok && result.body !== null ? encoder.encode(result.body) : null;
-  const outcome: RewriteOutcome = result.ok ? { ...result, body } : result;
+  const body = plan.ok && plan.pieces !== null ? encoder.encode(joinPieces(text, plan.pieces)) : null;
+  let outcome: RewriteOutcome;
+  if (plan.ok) {
+    const { pieces: _, ...rest } = plan;
+    outcome = { ...rest, body };
+  } else outcome = plan;
   const buffers: ArrayBuffer[] = body === null ? [] : [body.buffer as ArrayBuffer];
   // A rewritten body replaces the original, so the original stays here: each body moved
   // into the main thread counts as new external memory there (see slab-pool.ts).

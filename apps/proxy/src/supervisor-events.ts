@@ -3,6 +3,7 @@
  * core events is the app's monotonic clock at receipt, not the supervisor's wall clock.
  */
 import type { Event } from "@hotswap/core";
+import type { UpstreamPreparer } from "./http/upstream-pools.ts";
 import type { LogHub } from "./logs/log-hub.ts";
 import type { ProcessTable } from "./process-table.ts";
 import type { SupervisorEvent } from "./workers/supervisor-messages.ts";
@@ -20,6 +21,7 @@ export function coreEventFor(event: SupervisorEvent, at: number): Event | null {
     case "stopped":
       return { type: "processStopped", model, instance, at };
     case "spawned":
+    case "answering":
     case "log":
       return null;
   }
@@ -30,9 +32,15 @@ export interface SupervisorEventSinks {
   readonly processes: ProcessTable;
   dispatch(event: Event): void;
   now(): number;
+  /** Readies forwarding to the model's server (its pool, a first connection); optional. */
+  readonly upstreams?: UpstreamPreparer;
 }
 
-/** Routes one supervisor event: logs to the hub, facts to the table and the run loop. */
+/**
+ * Routes one supervisor event: logs to the hub, facts to the table and the run loop, and
+ * the process's progress to `upstreams`: on `spawned` its pool is created and on `answering`
+ * a connection is opened, both before its first request needs them (see upstream-pools.ts).
+ */
 export function handleSupervisorEvent(sinks: SupervisorEventSinks, event: SupervisorEvent): void {
   switch (event.type) {
     case "log":
@@ -40,6 +48,10 @@ export function handleSupervisorEvent(sinks: SupervisorEventSinks, event: Superv
       return;
     case "spawned":
       sinks.processes.spawned(event.model, event.instance, event.pid);
+      sinks.upstreams?.spawned(event.model);
+      return;
+    case "answering":
+      sinks.upstreams?.answering(event.model);
       return;
     case "ready":
       sinks.processes.set(event.model, event.instance, "ready");
@@ -52,4 +64,6 @@ export function handleSupervisorEvent(sinks: SupervisorEventSinks, event: Superv
   }
   const core = coreEventFor(event, sinks.now());
   if (core) sinks.dispatch(core);
+  // After the grant: only arms the unused spare's expiry, nothing a waiting request needs.
+  if (event.type === "ready") sinks.upstreams?.ready(event.model);
 }

@@ -71,4 +71,23 @@ describe("supervisor events to core events", () => {
     await gone;
     expect(s.processes.list()).toEqual([]);
   });
+
+  it("supervisor events: upstreams get spawned, answering, and ready after the core was told", () => {
+    const calls: string[] = [];
+    const { s } = sinks();
+    const withUpstreams = {
+      ...s,
+      dispatch: (e: Event) => calls.push(`dispatch ${e.type}`),
+      upstreams: {
+        spawned: (model: string) => calls.push(`spawned ${model}`),
+        answering: (model: string) => calls.push(`answering ${model}`),
+        ready: (model: string) => calls.push(`ready ${model}`),
+      },
+    };
+    const base = { model: "m", instance: 1, at: 0 };
+    handleSupervisorEvent(withUpstreams, { ...base, type: "spawned", pid: 1234 });
+    handleSupervisorEvent(withUpstreams, { ...base, type: "answering" });
+    handleSupervisorEvent(withUpstreams, { ...base, type: "ready" });
+    expect(calls).toEqual(["spawned m", "answering m", "dispatch processReady", "ready m"]);
+  });
 });

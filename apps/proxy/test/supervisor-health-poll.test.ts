@@ -206,4 +206,42 @@ describe("supervisor health poll: one kept-alive connection per loop", () => {
       await srv.close();
     }
   }, 5_000);
+
+  it("pollHealth: onAnswering runs once, on the first answer that is not a 200", async () => {
+    const srv = await countingServer((n) => (n < 3 ? 503 : 200));
+    const answers: number[] = [];
+    try {
+      const signal = new AbortController().signal;
+      const outcome = await pollHealth(srv.url, 10_000, signal, new Nudge(), () =>
+        answers.push(srv.requests()),
+      );
+      expect(outcome).toBe("healthy");
+      expect(answers).toEqual([1]);
+      await srv.allClosed();
+    } finally {
+      await srv.close();
+    }
+  }, 5_000);
+
+  it("pollHealth: onAnswering does not run when the first answer is a 200, nor while refused", async () => {
+    const srv = await countingServer(() => 200);
+    let answered = 0;
+    try {
+      const signal = new AbortController().signal;
+      expect(await pollHealth(srv.url, 10_000, signal, new Nudge(), () => answered++)).toBe("healthy");
+      expect(answered).toBe(0);
+      const port = await freePort();
+      const refused = pollHealth(
+        `http://127.0.0.1:${port}/health`,
+        100,
+        signal,
+        new Nudge(),
+        () => answered++,
+      );
+      expect(await refused).toBe("timeout");
+      expect(answered).toBe(0);
+    } finally {
+      await srv.close();
+    }
+  }, 5_000);
 });

@@ -23,6 +23,9 @@
  * ~5 points of a core in the supervisor and ~1.5 in the upstream over the old schedule, is
  * paid for at most 5 s per start.
  *
+ * `onAnswering` runs once, on the first answer that is not a 200: the server accepts
+ * connections, so the main thread can open one for the first request (http/upstream-pools.ts).
+ *
  * A `Nudge` cuts the current wait short: the host nudges on every output line, because
  * servers log when they start listening or finish loading, so the check runs right when
  * readiness is likely.
@@ -98,11 +101,18 @@ export class Nudge {
 
 /**
  * One GET over `agent`'s connection (opened on first use, reopened after an error or a
- * server's `Connection: close`), bounded by `limitMs`. An abort or the limit destroys the
- * request and with it the socket. node:http rather than undici: this runs in the supervisor
- * thread, which would otherwise load undici (~15 MB of RSS) for this one call.
+ * server's `Connection: close`), bounded by `limitMs`; `onAnswer` runs on every answer but a
+ * 200. An abort or the limit destroys the request and with it the socket. node:http rather
+ * than undici: this runs in the supervisor thread, which would otherwise load undici (~15 MB
+ * of RSS) for this one call.
  */
-function attempt(url: string, agent: Agent, limitMs: number, signal: AbortSignal): Promise<boolean> {
+function attempt(
+  url: string,
+  agent: Agent,
+  limitMs: number,
+  signal: AbortSignal,
+  onAnswer: () => void,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (healthy: boolean): void => {
@@ -114,8 +124,15 @@ function attempt(url: string, agent: Agent, limitMs: number, signal: AbortSignal
     };
     const req = request(url, { method: "GET", agent }, (res) => {
       res.resume();
-      res.once("end", () => settle(res.statusCode === 200));
-      res.once("error", () => settle(false));
+      // Kept after settling: a 200 settles at its head (its body tells nothing more and the
+      // loop is over), so the socket may be destroyed mid-body.
+      res.on("error", () => settle(false));
+      if (res.statusCode === 200) {
+        settle(true);
+        return;
+      }
+      onAnswer();
+      res.once("end", () => settle(false));
     });
     const onAbort = (): void => {
       req.destroy();
@@ -129,22 +146,35 @@ function attempt(url: string, agent: Agent, limitMs: number, signal: AbortSignal
 }
 
 /**
- * Resolves "healthy" on the first 200, "timeout" after `timeoutMs`, "aborted" if `signal`
- * fires. Every attempt of one call shares one connection; when the promise settles, that
- * connection is already destroyed (no socket outlives the call, whatever the outcome).
+ * Resolves "healthy" on the first 200 (at its response head), "timeout" after `timeoutMs`,
+ * "aborted" if `signal` fires. Every attempt of one call shares one connection, destroyed
+ * once the promise has settled, before the thread next polls for I/O (so no socket outlives
+ * the call, whatever the outcome, and no further attempt is made on it).
  */
-export async function pollHealth(
+export function pollHealth(
   url: string,
   timeoutMs: number,
   signal: AbortSignal,
   nudge: Nudge = new Nudge(),
+  onAnswering: () => void = () => {},
 ): Promise<HealthOutcome> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    return await pollLoop(url, agent, timeoutMs, signal, nudge);
-  } finally {
-    agent.destroy();
-  }
+  let answered = false;
+  const onAnswer = (): void => {
+    if (answered) return;
+    answered = true;
+    onAnswering();
+  };
+  const outcome = pollLoop(url, agent, timeoutMs, signal, nudge, onAnswer);
+  // Torn down right after the caller has seen the outcome (its await resumes in a microtask,
+  // setImmediate runs after those): on "healthy" the ready report goes out first. Measured in
+  // the supervisor worker, agent.destroy() took ~0.06 ms, but up to ~1.3 ms in a third of
+  // bench:swap's starts, all of it between the first 200 and the model's request.
+  const teardown = (): void => {
+    setImmediate(() => agent.destroy());
+  };
+  outcome.then(teardown, teardown);
+  return outcome;
 }
 
 async function pollLoop(
@@ -153,6 +183,7 @@ async function pollLoop(
   timeoutMs: number,
   signal: AbortSignal,
   nudge: Nudge,
+  onAnswer: () => void,
 ): Promise<HealthOutcome> {
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -161,7 +192,7 @@ async function pollLoop(
     if (signal.aborted) return "aborted";
     const left = deadline - Date.now();
     if (left <= 0) return "timeout";
-    if (await attempt(url, agent, Math.max(1, Math.min(ATTEMPT_LIMIT_MS, left)), signal)) {
+    if (await attempt(url, agent, Math.max(1, Math.min(ATTEMPT_LIMIT_MS, left)), signal, onAnswer)) {
       return signal.aborted ? "aborted" : "healthy";
     }
     const wait = Math.min(interval, deadline - Date.now());

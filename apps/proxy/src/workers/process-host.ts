@@ -149,7 +149,9 @@ export class ProcessHost {
     const outcome =
       checkUrl === null
         ? "healthy"
-        : await pollHealth(checkUrl, healthCheckTimeoutMs, m.health.signal, m.nudge);
+        : await pollHealth(checkUrl, healthCheckTimeoutMs, m.health.signal, m.nudge, () =>
+            this.#answering(m),
+          );
     if (m.phase !== "starting") return;
     if (outcome === "healthy") {
       m.phase = "running";
@@ -162,6 +164,12 @@ export class ProcessHost {
         `not healthy within ${healthCheckTimeoutMs} ms (${checkUrl})`,
       );
     }
+  }
+
+  /** The server answers but is not ready: the main thread can open a connection already. */
+  #answering(m: Managed): void {
+    if (m.phase !== "starting") return;
+    this.#emit({ model: m.spec.model, instance: m.spec.instance, type: "answering", at: Date.now() });
   }
 
   #onExit(m: Managed, code: number | null, signal: string | null): void {

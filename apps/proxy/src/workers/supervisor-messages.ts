@@ -54,6 +54,7 @@ interface EventBase {
 /**
  * What the supervisor reports. Ordering guarantees, per `model` + `instance`:
  * 1. `spawned` (if spawning worked) comes first, `log` events may follow at any time.
+ *    `answering` (at most once) comes after `spawned` and before any of the events below.
  * 2. Then exactly one of `ready` or `startFailed`, unless `stop` was called first.
  * 3. After `ready`: `exited` if the process dies without being asked to.
  * 4. After `stop` is called, the only further non-log event is `stopped` (no `ready`,
@@ -67,6 +68,12 @@ interface EventBase {
 export type SupervisorEvent =
   /** The process is running with this pid (also its process group id). */
   | (EventBase & { readonly type: "spawned"; readonly pid: number })
+  /**
+   * The health check got its first HTTP answer that is not a 200: the server accepts
+   * connections but is not ready yet. At most once, before `ready`; not sent when the first
+   * answer is already a 200, nor without a health check.
+   */
+  | (EventBase & { readonly type: "answering" })
   /** The health check answered 200 (or there is none). */
   | (EventBase & { readonly type: "ready" })
   /** The start failed; `lastLines` are the process's last output lines. */

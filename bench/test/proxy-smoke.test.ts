@@ -68,11 +68,13 @@ describe("proxy benches (smoke)", () => {
 
   test("bodies smoke: large bodies are rewritten and every small and large request is answered, pool and inline", async () => {
     const { report, json } = await smoke(bodiesBench);
-    expect(report.rows.map((r) => `${r.variant}@${r.largeMb}`)).toEqual([
-      "pool (default threshold)@0",
-      "pool (default threshold)@1",
-      "forced inline@0",
-      "forced inline@1",
+    expect(report.rows.map((r) => `${r.variant}@${r.largeMb}@${r.largeRate ?? "closed"}`)).toEqual([
+      "pool (default threshold)@0@closed",
+      "pool (default threshold)@1@closed",
+      "pool (default threshold)@1@100",
+      "forced inline@0@closed",
+      "forced inline@1@closed",
+      "forced inline@1@100",
     ]);
     for (const row of report.rows) {
       expect(row.small.requests).toBeGreaterThan(0);

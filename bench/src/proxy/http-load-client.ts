@@ -11,6 +11,8 @@ export interface HttpLoadRequest {
   readonly body?: string;
   readonly bodyFile?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Requests per second over all connections (open loop); unset = as fast as answered. */
+  readonly overallRate?: number;
 }
 
 export interface HttpLoadResult {

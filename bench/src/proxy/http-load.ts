@@ -41,6 +41,7 @@ function run(request: HttpLoadRequest): Promise<HttpLoadResult> {
         headers: { "content-type": "application/json", ...request.headers },
         body: request.bodyFile === undefined ? request.body : readFileSync(request.bodyFile),
         timeout: 30,
+        ...(request.overallRate === undefined ? {} : { overallRate: request.overallRate }),
       },
       (err, result) => {
         if (err) {

@@ -51,6 +51,18 @@ async function listen(onRequest: (req: IncomingMessage) => void): Promise<string
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** POSTs the leased body through an undici Client, as the proxy's forward does. */
+function post(origin: string, body: LeasedBody) {
+  client = new Client(origin);
+  return client.request({
+    method: "POST",
+    path: "/",
+    headers: { "content-length": String(SIZE) },
+    // undici takes async iterables (documented; its types leave them out).
+    body: body.chunks() as unknown as Readable,
+  });
+}
+
 describe("leased body", () => {
   it("leased body: the slab goes back only after undici's write drained, so overwriting it then cannot change what was sent", async () => {
     expect(SIZE).toBeGreaterThan(LEASE_FROM_BYTES);
@@ -68,14 +80,7 @@ describe("leased body", () => {
       req.pause();
       arrived(req);
     });
-    client = new Client(origin);
-    const answer = client.request({
-      method: "POST",
-      path: "/",
-      headers: { "content-length": String(SIZE) },
-      // undici takes async iterables (documented; its types leave them out).
-      body: body.chunks() as unknown as Readable,
-    });
+    const answer = post(origin, body);
     const req = await request;
     expect(releasedYet, "released while the write was still pending").toBe(false);
     req.resume();
@@ -89,14 +94,7 @@ describe("leased body", () => {
     const origin = await listen((req) => {
       req.once("data", () => req.socket.destroy());
     });
-    client = new Client(origin);
-    const answer = client.request({
-      method: "POST",
-      path: "/",
-      headers: { "content-length": String(SIZE) },
-      // undici takes async iterables (documented; its types leave them out).
-      body: body.chunks() as unknown as Readable,
-    });
+    const answer = post(origin, body);
     await expect(answer).rejects.toThrow();
     await released;
   });

@@ -195,6 +195,7 @@ export function planRewrite(text: string, table: RewriteTable): RewritePlan {
 export function rewriteJsonText(text: string, table: RewriteTable): RewriteResult {
   const plan = planRewrite(text, table);
   if (!plan.ok) return plan;
-  const { pieces, ...rest } = plan;
-  return { ...rest, body: pieces === null ? null : joinPieces(text, pieces) };
+  // Field by field, not a rest/spread pair: this runs for every small JSON request.
+  const body = plan.pieces === null ? null : joinPieces(text, plan.pieces);
+  return { ok: true, requested: plan.requested, model: plan.model, stream: plan.stream, body };
 }

@@ -1,6 +1,7 @@
 /**
- * Thread entry for the piscina rewrite pool: decodes, rewrites and re-encodes one large
- * body. Kept thin; the logic is `rewrite.ts`, tested as a plain module.
+ * Thread entry for the piscina rewrite pool: decodes and rewrites one large body, and writes
+ * the bytes to forward into a slab (or sends them back). Kept thin; the logic is
+ * `rewrite.ts`, tested as a plain module.
  */
 import { isAscii } from "node:buffer";
 import { move, Piscina } from "piscina";

@@ -70,12 +70,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Sets every key of `params` but `model` on `body` (values cloned); returns whether any was set. */
+/** Sets every key of `params` but `model` on `body` (objects cloned); returns whether any was set. */
 function setAll(body: Record<string, unknown>, params: Readonly<Record<string, unknown>>): boolean {
   let changed = false;
   for (const key in params) {
     if (key === "model" || !Object.hasOwn(params, key)) continue;
-    body[key] = structuredClone(params[key]);
+    const value = params[key];
+    // Objects are cloned so a body never shares them with the config; most values
+    // (temperature, top_k...) are primitives, and structuredClone cost ~1 us each per request.
+    body[key] = typeof value === "object" && value !== null ? structuredClone(value) : value;
     changed = true;
   }
   return changed;

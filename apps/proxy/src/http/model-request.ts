@@ -126,6 +126,10 @@ export async function serveModelRequest(
   res: ServerResponse,
   mr: ModelRequest,
 ): Promise<void> {
+  // The client left while its body was read or rewritten (a large body awaits the rewrite
+  // pool): its 'close' has fired already and nothing below would see it, so the request
+  // would be admitted, forwarded and hold a slot for nobody.
+  if (res.destroyed) return;
   const ticket = deps.tickets.create(mr.model);
   const client = new ClientGone();
   let loading: LoadingStateWriter | null = null;

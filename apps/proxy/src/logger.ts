@@ -69,3 +69,41 @@ export function createLogger(logs: LogHub, level: LogLevel, toStdout: LogToStdou
     stdout,
   );
 }
+
+/** The parts of pino's stdout destination (sonic-boom) that `closeLogs` uses. */
+interface EndableStream {
+  end(): void;
+  once(event: "close" | "error", listener: () => void): unknown;
+}
+
+function endable(stream: unknown): EndableStream | null {
+  const s = stream as Partial<EndableStream> | null;
+  return s && typeof s.end === "function" && typeof s.once === "function" ? (s as EndableStream) : null;
+}
+
+/**
+ * Ends the logger's stdout stream and resolves once it has closed, or after `limitMs`. Run
+ * last, before the process exits.
+ *
+ * Why: pino flushes a `sync: false` destination at exit with sonic-boom's `flushSync`, which
+ * retries a failed write forever (sleeping 100 ms each time) unless the error is EAGAIN. With
+ * stdout's reader gone (EPIPE) and lines still queued at exit, the process never exits: a
+ * proxy was found parked in Atomics.wait, after every model had stopped, long after SIGTERM.
+ * Ending the stream on the event loop either writes the queue or fails once; on EPIPE pino
+ * turns the stream into no-ops, so nothing is left for the exit-time flush.
+ */
+export function closeLogs(logger: Logger, limitMs = 1000): Promise<void> {
+  const raw = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  const stream = raw === DISCARD ? null : endable(raw);
+  if (stream === null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, limitMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    stream.once("close", done);
+    stream.once("error", done);
+    stream.end();
+  });
+}

@@ -17,6 +17,7 @@ import { FAKE_UPSTREAM_PATH, freePorts } from "@hotswap/testkit";
 import { type ProxyHandle, startProxy } from "./app.ts";
 import { DEMO_MODELS, demoBanner, demoConfigText } from "./demo-config.ts";
 import { type ListenAddress, parseListen } from "./http/server.ts";
+import { closeLogs } from "./logger.ts";
 import { sweepOrphans } from "./workers/process-record.ts";
 
 export interface ServeOptions {
@@ -116,11 +117,11 @@ export async function serve(options: ServeOptions): Promise<number> {
           () => {
             // A per-pid record file (port 0) is never read again once every group is gone.
             if (listen.port === 0 && options.stateDir === undefined) rmSync(recordFile, { force: true });
-            resolve(0);
+            void closeLogs(proxy.logger).then(() => resolve(0));
           },
           (err: unknown) => {
             proxy.logger.error({ err }, "shutdown failed");
-            resolve(1);
+            void closeLogs(proxy.logger).then(() => resolve(1));
           },
         );
       } else {

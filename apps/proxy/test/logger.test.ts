@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createLogger, hubLine } from "../src/logger.ts";
 import { LogHub } from "../src/logs/log-hub.ts";
 
@@ -19,4 +22,23 @@ describe("logger: the log hub's copy of the proxy's lines", () => {
     logger.debug("not at info");
     expect(hub.tail("proxy")).toEqual(["info: orphan sweep done recordFile=/tmp/x"]);
   });
+});
+
+describe("logger: exit", () => {
+  it("closeLogs: with stdout's reader gone, lines still queued at exit do not keep the process alive", async () => {
+    const fixture = fileURLToPath(new URL("./fixtures/log-then-exit.ts", import.meta.url));
+    const child = spawn(process.execPath, [fixture], { stdio: ["pipe", "pipe", "pipe"] });
+    onTestFinished(() => {
+      child.kill("SIGKILL");
+    });
+    const exited = once(child, "exit");
+    await new Promise<void>((resolve) => child.stderr.once("data", () => resolve()));
+    // The reader leaves: every write the child makes to stdout now fails with EPIPE.
+    child.stdout.destroy();
+    child.stdin.write("go\n");
+    // Without closeLogs the child sleeps in sonic-boom's exit-time flushSync forever and
+    // this await runs into the test's timeout.
+    const [code] = await exited;
+    expect(code).toBe(0);
+  }, 20_000);
 });

@@ -91,64 +91,56 @@ afterEach(async () => {
   server = null;
 });
 
+/**
+ * The model server, a proxy with a scripted supervisor, and one chat request for model `m`
+ * whose start has reached `spawned` and then `answering` (the server answers, not ready).
+ */
+async function startedAndAnswering() {
+  const srv = await modelServer();
+  server = srv;
+  const { config } = parseConfigText(
+    ["models:", "  m:", "    cmd: never-run", `    proxy: http://127.0.0.1:${srv.port}`].join("\n"),
+    { path: "preconnect-test.yaml" },
+  );
+  const script = scriptedSupervisor();
+  const running = await startProxy({
+    config,
+    logger: pino({ level: "silent" }),
+    createSupervisor: script.supervisor,
+  });
+  proxy = running;
+  const answer = request(`${running.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+  });
+  const spec = await script.started();
+  const base = { model: "m", instance: spec.instance };
+  script.emit({ ...base, type: "spawned", pid: 1, at: Date.now() });
+  script.emit({ ...base, type: "answering", at: Date.now() });
+  return { script, base, answer, srv, running };
+}
+
 describe("upstream preconnect", () => {
   it("the connection opened when the model first answers carries its first request; none is left after it stops", async () => {
-    server = await modelServer();
-    const { config } = parseConfigText(
-      ["models:", "  m:", "    cmd: never-run", `    proxy: http://127.0.0.1:${server.port}`].join("\n"),
-      { path: "preconnect-test.yaml" },
-    );
-    const script = scriptedSupervisor();
-    proxy = await startProxy({
-      config,
-      logger: pino({ level: "silent" }),
-      createSupervisor: script.supervisor,
-    });
-    const answer = request(`${proxy.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-    });
-    const spec = await script.started();
-    const base = { model: "m", instance: spec.instance };
-    script.emit({ ...base, type: "spawned", pid: 1, at: Date.now() });
-    script.emit({ ...base, type: "answering", at: Date.now() });
+    const { script, base, answer, srv, running } = await startedAndAnswering();
     // Opened before the model is ready, before any request could be forwarded.
-    const spare = await server.accepted(1);
+    const spare = await srv.accepted(1);
     script.emit({ ...base, type: "ready", at: Date.now() });
     const res = await answer;
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toContain("chat.completion");
-    expect(server.sockets).toEqual([spare]);
+    expect(srv.sockets).toEqual([spare]);
     // Stopping the model drops its pool: the connection is closed.
     const closed = new Promise<void>((resolve) => spare.once("close", () => resolve()));
-    await proxy.close();
+    await running.close();
     proxy = null;
     await closed;
   });
 
   it("a connection opened for a model whose start then fails is closed; the request gets the failure", async () => {
-    server = await modelServer();
-    const { config } = parseConfigText(
-      ["models:", "  m:", "    cmd: never-run", `    proxy: http://127.0.0.1:${server.port}`].join("\n"),
-      { path: "preconnect-test.yaml" },
-    );
-    const script = scriptedSupervisor();
-    proxy = await startProxy({
-      config,
-      logger: pino({ level: "silent" }),
-      createSupervisor: script.supervisor,
-    });
-    const answer = request(`${proxy.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-    });
-    const spec = await script.started();
-    const base = { model: "m", instance: spec.instance };
-    script.emit({ ...base, type: "spawned", pid: 1, at: Date.now() });
-    script.emit({ ...base, type: "answering", at: Date.now() });
-    const spare = await server.accepted(1);
+    const { script, base, answer, srv } = await startedAndAnswering();
+    const spare = await srv.accepted(1);
     const closed = new Promise<void>((resolve) => spare.once("close", () => resolve()));
     script.emit({
       ...base,
@@ -162,6 +154,6 @@ describe("upstream preconnect", () => {
     expect(res.statusCode).toBeGreaterThanOrEqual(500);
     await res.body.dump();
     await closed;
-    expect(server.sockets).toEqual([spare]);
+    expect(srv.sockets).toEqual([spare]);
   });
 });

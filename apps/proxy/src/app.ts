@@ -19,7 +19,7 @@ import { KEY_HEADERS } from "./http/auth.ts";
 import type { RouteContext } from "./http/route-context.ts";
 import { createRequestHandler } from "./http/routes.ts";
 import { formatUrl, type ListenAddress, startHttpServer } from "./http/server.ts";
-import { UpstreamPools, upstreamPreparer } from "./http/upstream-pools.ts";
+import { UpstreamPools, upstreamLifecycle } from "./http/upstream-pools.ts";
 import { warmUpForwarding } from "./http/warm-up.ts";
 import { createLogger } from "./logger.ts";
 import { LogHub } from "./logs/log-hub.ts";
@@ -86,15 +86,10 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyHandl
   const dispatch = (event: Parameters<typeof runLoop.dispatch>[0]): void => runLoop.dispatch(event);
 
   const toStdoutUpstream = (): boolean => config.logToStdout === "upstream" || config.logToStdout === "both";
-  const upstreams = upstreamPreparer(pools, () => config);
+  const upstreams = upstreamLifecycle(pools, () => config);
   const onSupervisorEvent = (event: SupervisorEvent): void => {
     if (event.type === "log" && toStdoutUpstream()) process.stdout.write(`[${event.model}] ${event.line}\n`);
     handleSupervisorEvent({ logs, processes, dispatch, now, upstreams }, event);
-    if (event.type === "stopped" || event.type === "exited" || event.type === "startFailed") {
-      // Its keep-alive sockets point at a dead server; the next start gets fresh ones.
-      const model = config.models[event.model];
-      if (model) void pools.drop(new URL(model.proxy).origin);
-    }
   };
   const supervisor =
     options.createSupervisor?.(onSupervisorEvent) ??

@@ -3,7 +3,7 @@
  * core events is the app's monotonic clock at receipt, not the supervisor's wall clock.
  */
 import type { Event } from "@hotswap/core";
-import type { UpstreamPreparer } from "./http/upstream-pools.ts";
+import type { UpstreamLifecycle } from "./http/upstream-pools.ts";
 import type { LogHub } from "./logs/log-hub.ts";
 import type { ProcessTable } from "./process-table.ts";
 import type { SupervisorEvent } from "./workers/supervisor-messages.ts";
@@ -32,14 +32,15 @@ export interface SupervisorEventSinks {
   readonly processes: ProcessTable;
   dispatch(event: Event): void;
   now(): number;
-  /** Readies forwarding to the model's server (its pool, a first connection); optional. */
-  readonly upstreams?: UpstreamPreparer;
+  /** Readies forwarding to the model's server and drops its connections when it goes; optional. */
+  readonly upstreams?: UpstreamLifecycle;
 }
 
 /**
  * Routes one supervisor event: logs to the hub, facts to the table and the run loop, and
  * the process's progress to `upstreams`: on `spawned` its pool is created and on `answering`
- * a connection is opened, both before its first request needs them (see upstream-pools.ts).
+ * a connection is opened, both before its first request needs them; when it stops, exits or
+ * fails to start, its connections are dropped (see upstream-pools.ts).
  */
 export function handleSupervisorEvent(sinks: SupervisorEventSinks, event: SupervisorEvent): void {
   switch (event.type) {
@@ -64,6 +65,8 @@ export function handleSupervisorEvent(sinks: SupervisorEventSinks, event: Superv
   }
   const core = coreEventFor(event, sinks.now());
   if (core) sinks.dispatch(core);
-  // After the grant: only arms the unused spare's expiry, nothing a waiting request needs.
+  // After the core: the grant goes first; these only expire a spare or drop dead sockets.
   if (event.type === "ready") sinks.upstreams?.ready(event.model);
+  else if (event.type === "startFailed" || event.type === "exited" || event.type === "stopped")
+    sinks.upstreams?.gone(event.model);
 }

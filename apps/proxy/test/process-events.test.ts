@@ -72,7 +72,7 @@ describe("supervisor events to core events", () => {
     expect(s.processes.list()).toEqual([]);
   });
 
-  it("supervisor events: upstreams get spawned, answering, and ready after the core was told", () => {
+  it("supervisor events: upstreams get spawned, answering, ready and gone, the last two after the core was told", () => {
     const calls: string[] = [];
     const { s } = sinks();
     const withUpstreams = {
@@ -82,6 +82,7 @@ describe("supervisor events to core events", () => {
         spawned: (model: string) => calls.push(`spawned ${model}`),
         answering: (model: string) => calls.push(`answering ${model}`),
         ready: (model: string) => calls.push(`ready ${model}`),
+        gone: (model: string) => calls.push(`gone ${model}`),
       },
     };
     const base = { model: "m", instance: 1, at: 0 };
@@ -89,5 +90,15 @@ describe("supervisor events to core events", () => {
     handleSupervisorEvent(withUpstreams, { ...base, type: "answering" });
     handleSupervisorEvent(withUpstreams, { ...base, type: "ready" });
     expect(calls).toEqual(["spawned m", "answering m", "dispatch processReady", "ready m"]);
+    calls.length = 0;
+    handleSupervisorEvent(withUpstreams, {
+      ...base,
+      type: "exited",
+      exitCode: 1,
+      signal: null,
+      message: "died",
+      lastLines: [],
+    });
+    expect(calls).toEqual(["dispatch processExited", "gone m"]);
   });
 });

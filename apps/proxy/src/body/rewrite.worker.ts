@@ -105,21 +105,18 @@ export function rewrite(task: RewriteTask): unknown {
   const ascii = isAscii(bytes);
   const text = decode(bytes, ascii);
   const plan = planRewrite(text, task.table);
+  // The outcome without its pieces; `body` is filled in below.
+  const meta = plan.ok
+    ? { ok: true as const, requested: plan.requested, model: plan.model, stream: plan.stream }
+    : plan;
   if (task.slab !== undefined && (plan.ok || task.returnSource)) {
     const written = intoSlab(task.slab, plan.ok ? plan.pieces : null, text, bytes, ascii);
-    if (written >= 0) {
-      if (!plan.ok) return { ...plan, inSlab: written };
-      const { pieces: _, ...rest } = plan;
-      return { ...rest, body: null, inSlab: written };
-    }
+    if (written >= 0)
+      return meta.ok ? { ...meta, body: null, inSlab: written } : { ...meta, inSlab: written };
   }
   // Bytes, not a string: transferred back, so the main thread neither copies nor re-encodes.
   const body = plan.ok && plan.pieces !== null ? encoder.encode(joinPieces(text, plan.pieces)) : null;
-  let outcome: RewriteOutcome;
-  if (plan.ok) {
-    const { pieces: _, ...rest } = plan;
-    outcome = { ...rest, body };
-  } else outcome = plan;
+  const outcome: RewriteOutcome = meta.ok ? { ...meta, body } : meta;
   const buffers: ArrayBuffer[] = body === null ? [] : [body.buffer as ArrayBuffer];
   // A rewritten body replaces the original, so the original stays here: each body moved
   // into the main thread counts as new external memory there (see slab-pool.ts).

@@ -74,9 +74,8 @@ export class SlabPool {
   /** Drops the slabs idle for `idleMs` or more (run by an unref'd timer while any are idle). */
   dropIdle(): void {
     const cutoff = this.#now() - this.#idleMs;
-    const kept = this.#idle.filter((s) => s.since > cutoff);
-    for (const s of this.#idle) if (s.since <= cutoff) this.#idleBytes -= s.slab.byteLength;
-    this.#idle = kept;
+    this.#idle = this.#idle.filter((s) => s.since > cutoff);
+    this.#idleBytes = this.#idle.reduce((sum, s) => sum + s.slab.byteLength, 0);
   }
 
   /** Drops every idle slab and the timer. */

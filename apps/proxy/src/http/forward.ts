@@ -19,6 +19,7 @@ import type { ClientGone } from "../requests/client-gone.ts";
 import { UpstreamUnreachableError } from "./errors.ts";
 import { ForwardHandler } from "./forward-handler.ts";
 import { errorFrames } from "./loading-state.ts";
+import { upstreamBase } from "./upstream-base.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
 
 /** Connection-level headers (RFC 9110 7.6.1) plus ones undici sets itself or rejects. */
@@ -103,26 +104,6 @@ export function clientHeaders(headers: Record<string, string | string[] | undefi
     out[name] = value;
   }
   return out;
-}
-
-/** Origin and path prefix of an upstream base URL, parsed once per distinct URL. */
-interface UpstreamBase {
-  readonly origin: string;
-  readonly prefix: string;
-}
-
-const bases = new Map<string, UpstreamBase>();
-
-function upstreamBase(upstream: string): UpstreamBase {
-  let base = bases.get(upstream);
-  if (base === undefined) {
-    const url = new URL(upstream);
-    base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") };
-    // Bounded by the configured models in practice; the cap guards against churn by reloads.
-    if (bases.size > 1000) bases.clear();
-    bases.set(upstream, base);
-  }
-  return base;
 }
 
 export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {

@@ -14,6 +14,7 @@
 import type { ResolvedConfig } from "@hotswap/config";
 import { buildConnector, Pool } from "undici";
 import { type ConnectOptions, type Connector, SpareConnection } from "./spare-connection.ts";
+import { upstreamBase } from "./upstream-base.ts";
 
 export interface SpareTimings {
   /** An untaken spare is closed this long after `expireSpare` (a waiting request is forwarded within ms). */
@@ -136,24 +137,29 @@ export class UpstreamPools {
   }
 }
 
-/** Readies forwarding to a model's server as its process comes up (see supervisor-events.ts). */
-export interface UpstreamPreparer {
+/**
+ * The pool's side of a model process's life (see supervisor-events.ts): forwarding is
+ * readied as the process comes up, and its connections are dropped when it goes.
+ */
+export interface UpstreamLifecycle {
   /** The process was spawned: create its pool now, off the path of its first request. */
   spawned(model: string): void;
   /** Its server answers HTTP (not yet healthy): open a connection for the first request. */
   answering(model: string): void;
   /** It is ready: a connection opened for it that no request takes soon is closed. */
   ready(model: string): void;
+  /** It stopped, exited or failed to start: its keep-alive sockets point at a dead server. */
+  gone(model: string): void;
 }
 
-/** A preparer for the models of the current config (read at each call: reloads move models). */
-export function upstreamPreparer(pools: UpstreamPools, config: () => ResolvedConfig): UpstreamPreparer {
+/** The lifecycle for the models of the current config (read at each call: reloads move models). */
+export function upstreamLifecycle(pools: UpstreamPools, config: () => ResolvedConfig): UpstreamLifecycle {
   const target = (model: string): { origin: string; connectMs: number } | null => {
     const models = config().models;
     const m = Object.hasOwn(models, model) ? models[model] : undefined;
     if (!m) return null;
     try {
-      return { origin: new URL(m.proxy).origin, connectMs: m.timeouts.connectMs };
+      return { origin: upstreamBase(m.proxy).origin, connectMs: m.timeouts.connectMs };
     } catch {
       return null;
     }
@@ -170,6 +176,10 @@ export function upstreamPreparer(pools: UpstreamPools, config: () => ResolvedCon
     ready(model) {
       const t = target(model);
       if (t) pools.expireSpare(t.origin);
+    },
+    gone(model) {
+      const t = target(model);
+      if (t) void pools.drop(t.origin);
     },
   };
 }

@@ -44,6 +44,24 @@ export class LeasedBody {
   }
 
   /**
+   * Hands the slab to another writer (the upload thread, http/upload-thread.ts), which then
+   * owns the rule above: it gets the function that gives the slab back, to call once nothing
+   * reads the slab any more. Null when the body was already released unsent: then nothing
+   * may be sent from it.
+   */
+  lend(): (() => void) | null {
+    const give = this.#give;
+    this.#give = null;
+    this.#started = true;
+    return give;
+  }
+
+  /** The slab and the body's length in it (the body starts at the slab's first byte). */
+  shared(): { readonly slab: SharedArrayBuffer; readonly length: number } {
+    return { slab: this.bytes.buffer as SharedArrayBuffer, length: this.bytes.byteLength };
+  }
+
+  /**
    * For every path that ends without forwarding (rejected, cancelled, failed before
    * sending): returns the slab unless a write started, which returns it itself.
    */

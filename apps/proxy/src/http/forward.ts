@@ -3,7 +3,8 @@
  *
  * Contract:
  * 1. The request body is sent as given: a Buffer (rewritten or original bytes) or the
- *    client's request stream, piped with backpressure.
+ *    client's request stream, piped with backpressure, from this thread; a LeasedBody (a
+ *    large body in a slab) from the upload thread (upload-thread.ts), with the same handler.
  * 2. The response is streamed to the client as it arrives (no buffering), with hop-by-hop
  *    headers dropped both ways.
  * 3. `client` marked gone (the client left) aborts the upstream request; `forward` then
@@ -45,7 +46,7 @@ export interface ForwardRequest {
   /** Path and query to request upstream, starting with "/". */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  /** A LeasedBody is sent as its `chunks()`, which give the slab back once written. */
+  /** A LeasedBody goes from the upload thread, which gives the slab back once written. */
   readonly body: ForwardBody | Readable | null;
   /** Extra request headers to drop (the client's API key). */
   readonly dropHeaders: readonly string[];
@@ -109,19 +110,35 @@ export function clientHeaders(headers: Record<string, string | string[] | undefi
 export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {
   const base = upstreamBase(fr.upstream);
   const handler = new ForwardHandler(res, fr.headSent, fr.client, clientHeaders);
+  const path = `${base.prefix}${fr.path}`;
+  const headers = upstreamHeaders(fr.headers, fr.dropHeaders, fr.body);
   try {
-    pools.get(base.origin, fr.connectTimeoutMs).dispatch(
-      {
+    if (fr.body instanceof LeasedBody) {
+      // A large body goes from the upload thread, so this thread does not copy its bytes.
+      const request = {
+        origin: base.origin,
+        connectTimeoutMs: fr.connectTimeoutMs,
         method: fr.method,
-        path: `${base.prefix}${fr.path}`,
-        headers: upstreamHeaders(fr.headers, fr.dropHeaders, fr.body),
-        // undici sends (async) iterable bodies too (its docs say so; its types leave them out).
-        body: (fr.body instanceof LeasedBody ? fr.body.chunks() : fr.body) as Readable,
-        headersTimeout: fr.headersTimeoutMs,
-        bodyTimeout: 0,
-      },
-      handler,
-    );
+        path,
+        headers,
+        headersTimeoutMs: fr.headersTimeoutMs,
+      };
+      pools.uploads.dispatch(request, fr.body, handler);
+    } else {
+      pools
+        .get(base.origin, fr.connectTimeoutMs)
+        .dispatch(
+          {
+            method: fr.method,
+            path,
+            headers,
+            body: fr.body,
+            headersTimeout: fr.headersTimeoutMs,
+            bodyTimeout: 0,
+          },
+          handler,
+        );
+    }
   } catch (err) {
     handler.onResponseError(null as never, err as Error);
   }

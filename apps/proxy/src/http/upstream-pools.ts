@@ -14,6 +14,7 @@
 import type { ResolvedConfig } from "@hotswap/config";
 import { buildConnector, Pool } from "undici";
 import { type ConnectOptions, type Connector, SpareConnection } from "./spare-connection.ts";
+import { type OpenUploadChannel, UploadThread } from "./upload-thread.ts";
 import { upstreamBase } from "./upstream-base.ts";
 
 export interface SpareTimings {
@@ -37,9 +38,21 @@ export class UpstreamPools {
   readonly #connectors = new Map<string, Connector>();
   readonly #spares = new Map<string, SpareConnection>();
   readonly #timings: SpareTimings;
+  readonly #openUploads: OpenUploadChannel | undefined;
+  #uploads: UploadThread | null = null;
 
-  constructor(timings: SpareTimings = DEFAULT_SPARE_TIMINGS) {
+  constructor(timings: SpareTimings = DEFAULT_SPARE_TIMINGS, openUploads?: OpenUploadChannel) {
     this.#timings = timings;
+    this.#openUploads = openUploads;
+  }
+
+  /**
+   * The connections for leased (large) bodies, in the upload thread (upload-thread.ts); the
+   * thread itself starts with the first such body.
+   */
+  get uploads(): UploadThread {
+    this.#uploads ??= new UploadThread(this.#openUploads);
+    return this.#uploads;
   }
 
   /** The pool for `origin`; `connectTimeoutMs` (0 = none) applies when it is created. */
@@ -111,6 +124,7 @@ export class UpstreamPools {
   /** Drops idle connections to an origin whose process went away (a later one reconnects). */
   async drop(origin: string): Promise<void> {
     this.#closeSpare(origin);
+    this.#uploads?.drop(origin);
     const pool = this.#pools.get(origin);
     if (!pool) return;
     this.#pools.delete(origin);
@@ -123,7 +137,9 @@ export class UpstreamPools {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#connectors.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
+    const uploads = this.#uploads;
+    this.#uploads = null;
+    await Promise.all([...pools.map((p) => p.destroy().catch(() => {})), uploads?.close()]);
   }
 
   /** How many spare connections are open (tests, diagnostics). */

@@ -1,0 +1,226 @@
+/**
+ * Large request bodies go upstream from a thread of their own: the main thread's side.
+ *
+ * Why: a leased body (1 MiB and up, already in a shared slab, see body/leased-body.ts) sent
+ * from the main thread makes the HTTP thread copy every byte into the upstream socket.
+ * Under 20 MB bodies that was 46% of its busy time (`writev` in bench:bodies profiles), time
+ * every small request queued behind. Here the upload thread (upload.worker.ts, at a lower
+ * priority) writes the slab, which it shares without a copy, and only the answer comes back
+ * as messages (upload-messages.ts).
+ *
+ * `dispatch` takes an undici dispatch handler and drives it as undici would: the same
+ * callbacks in the same order, and a controller whose pause/resume/abort reach the request
+ * in the upload thread. So forward.ts serves both paths with one ForwardHandler.
+ *
+ * Faults: if the thread dies, every request it held fails (`onResponseError`) and every slab
+ * it held is given back; the next large body starts a new thread.
+ */
+import { Worker } from "node:worker_threads";
+import type { Dispatcher } from "undici";
+import type { LeasedBody } from "../body/leased-body.ts";
+import type { FromUploadThread, ToUploadThread } from "./upload-messages.ts";
+
+/** One request for the upload thread: where and what, all but the body. */
+export interface UploadRequest {
+  readonly origin: string;
+  /** 0 = undici's default. */
+  readonly connectTimeoutMs: number;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | string[]>;
+  /** 0 = no limit. */
+  readonly headersTimeoutMs: number;
+}
+
+/** The link to the upload thread: a seam, so tests can run the thread's side in-process. */
+export interface UploadChannel {
+  post(message: ToUploadThread): void;
+  /** Ends the thread; `onGone` is not called for it. */
+  close(): Promise<void>;
+}
+
+/** Opens a channel; `onGone` reports the thread died by itself. */
+export type OpenUploadChannel = (
+  onMessage: (message: FromUploadThread) => void,
+  onGone: (reason: Error) => void,
+) => UploadChannel;
+
+/** The default channel: a worker thread running upload.worker.ts. */
+export const workerUploadChannel: OpenUploadChannel = (onMessage, onGone) => {
+  const worker = new Worker(new URL("./upload.worker.ts", import.meta.url));
+  let closing = false;
+  worker.on("message", onMessage);
+  // 'exit' follows 'error'; only then is nothing left that reads a slab.
+  worker.on("error", () => {});
+  worker.on("exit", (code) => {
+    if (!closing) onGone(new Error(`upload thread exited with code ${code}`));
+  });
+  // Requests in flight hold their client sockets, which keep the process alive; an idle
+  // upload thread must not.
+  worker.unref();
+  return {
+    post: (message) => worker.postMessage(message),
+    close: async () => {
+      closing = true;
+      await worker.terminate();
+    },
+  };
+};
+
+/** undici's controller, for a request that lives in the upload thread. */
+class RemoteController implements Dispatcher.DispatchController {
+  readonly #id: number;
+  readonly #post: (message: ToUploadThread) => void;
+  #aborted = false;
+  #paused = false;
+  #reason: Error | null = null;
+
+  constructor(id: number, post: (message: ToUploadThread) => void) {
+    this.#id = id;
+    this.#post = post;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get reason(): Error | null {
+    return this.#reason;
+  }
+
+  abort(reason: Error): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#post({ t: "abort", id: this.#id, reason: reason.message });
+  }
+
+  pause(): void {
+    if (this.#paused || this.#aborted) return;
+    this.#paused = true;
+    this.#post({ t: "pause", id: this.#id });
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#post({ t: "resume", id: this.#id });
+  }
+}
+
+interface InFlight {
+  readonly handler: Dispatcher.DispatchHandler;
+  readonly controller: RemoteController;
+}
+
+export class UploadThread {
+  readonly #open: OpenUploadChannel;
+  #channel: UploadChannel | null = null;
+  #nextId = 1;
+  /** Requests until their `end`/`error`. */
+  readonly #inFlight = new Map<number, InFlight>();
+  /** Slabs until their `released` (which may come after `end`). */
+  readonly #lent = new Map<number, () => void>();
+
+  constructor(open: OpenUploadChannel = workerUploadChannel) {
+    this.#open = open;
+  }
+
+  /** Requests whose answer has not ended yet (tests, diagnostics). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Slabs the upload thread still holds (tests, diagnostics). */
+  get lentSlabs(): number {
+    return this.#lent.size;
+  }
+
+  /**
+   * Sends `request` with `body` upstream from the upload thread and drives `handler` with the
+   * answer. The body's slab goes back once the thread no longer reads it.
+   */
+  dispatch(request: UploadRequest, body: LeasedBody, handler: Dispatcher.DispatchHandler): void {
+    const give = body.lend();
+    const id = this.#nextId++;
+    const channel = this.#channelOrOpen();
+    const controller = new RemoteController(id, (m) => channel.post(m));
+    if (give === null) {
+      // Released before it was sent (cancelled): nothing to send, as chunks() would send nothing.
+      handler.onResponseError?.(controller, new Error("the request body was released before it was sent"));
+      return;
+    }
+    this.#inFlight.set(id, { handler, controller });
+    this.#lent.set(id, give);
+    const { slab, length } = body.shared();
+    channel.post({ t: "send", id, ...request, slab, length });
+    handler.onRequestStart?.(controller, {});
+  }
+
+  /** The origin's server went away: the thread closes its connections to it. */
+  drop(origin: string): void {
+    this.#channel?.post({ t: "drop", origin });
+  }
+
+  /** Ends the thread. Requests still in it fail, and their slabs come back. */
+  async close(): Promise<void> {
+    const channel = this.#channel;
+    this.#channel = null;
+    if (channel === null) return;
+    await channel.close();
+    this.#failAll(new Error("the proxy is shutting down"));
+  }
+
+  #channelOrOpen(): UploadChannel {
+    this.#channel ??= this.#open(
+      (message) => this.#receive(message),
+      (reason) => {
+        this.#channel = null;
+        this.#failAll(reason);
+      },
+    );
+    return this.#channel;
+  }
+
+  #receive(message: FromUploadThread): void {
+    if (message.t === "released") {
+      const give = this.#lent.get(message.id);
+      this.#lent.delete(message.id);
+      give?.();
+      return;
+    }
+    const request = this.#inFlight.get(message.id);
+    if (request === undefined) return;
+    const { handler, controller } = request;
+    switch (message.t) {
+      case "start":
+        handler.onResponseStart?.(controller, message.status, message.headers as never, "");
+        return;
+      case "data":
+        handler.onResponseData?.(controller, Buffer.from(message.chunk));
+        return;
+      case "end":
+        this.#inFlight.delete(message.id);
+        handler.onResponseEnd?.(controller, {});
+        return;
+      case "error":
+        this.#inFlight.delete(message.id);
+        handler.onResponseError?.(controller, new Error(message.message));
+        return;
+    }
+  }
+
+  /** The thread is gone: nothing reads a slab any more, and no answer will come. */
+  #failAll(reason: Error): void {
+    const gives = [...this.#lent.values()];
+    this.#lent.clear();
+    for (const give of gives) give();
+    const requests = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    for (const { handler, controller } of requests) handler.onResponseError?.(controller, reason);
+  }
+}

@@ -28,3 +28,35 @@ export function joinParts(parts: readonly Buffer[], size: number): Buffer {
   if (size < OWNED_FROM_BYTES) return Buffer.concat(parts, size);
   return Buffer.from(joinOwned(parts).buffer);
 }
+
+/**
+ * A join target reused from one body to the next, for the rewrite worker's bodies that go
+ * into a slab (they never leave the thread as these bytes). A fresh 20 MB Uint8Array per
+ * body cost ~10 ms in zero-filling and page faults; a reused one ~2 ms. Bodies above
+ * `maxBytes` are not joined here, so one huge body does not stay pinned in the thread.
+ */
+export class ReusedJoin {
+  readonly #maxBytes: number;
+  #buffer = new Uint8Array(0);
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+
+  /** The parts joined into a view of the reused buffer, valid until the next call; null above `maxBytes`. */
+  join(parts: readonly Uint8Array[]): Uint8Array | null {
+    let size = 0;
+    for (const part of parts) size += part.byteLength;
+    if (size > this.#maxBytes) return null;
+    if (this.#buffer.byteLength < size) {
+      // In 1 MiB steps, so a slightly larger next body still fits.
+      this.#buffer = new Uint8Array(Math.ceil(size / 1048576) * 1048576);
+    }
+    let at = 0;
+    for (const part of parts) {
+      this.#buffer.set(part, at);
+      at += part.byteLength;
+    }
+    return this.#buffer.subarray(0, size);
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { isAscii } from "node:buffer";
 import { move, Piscina } from "piscina";
-import { joinOwned } from "./join-parts.ts";
+import { joinOwned, ReusedJoin } from "./join-parts.ts";
 import { joinPieces, type Piece, planRewrite, type RewriteTable } from "./rewrite.ts";
 import type { RewriteOutcome } from "./rewrite-outcome.ts";
 import { lowerThreadPriority } from "./thread-priority.ts";
@@ -55,6 +55,8 @@ function movable(answer: RewriteAnswer, buffers: ArrayBuffer[]): unknown {
 }
 
 const decoder = new TextDecoder();
+// Bodies up to 64 MiB that go into a slab are joined into one reused buffer (join-parts.ts).
+const joins = new ReusedJoin(64 * 1024 * 1024);
 const encoder = new TextEncoder();
 
 /**
@@ -101,7 +103,10 @@ function decode(bytes: Uint8Array, ascii: boolean): string {
 
 /** Piscina calls this by name (`run(task, { name: "rewrite" })`). */
 export function rewrite(task: RewriteTask): unknown {
-  const bytes = task.parts.length === 1 ? (task.parts[0] as Uint8Array) : joinOwned(task.parts);
+  // Joined into the reused buffer only when the bytes will be copied into a slab; they are
+  // copied out again below in the one case that sends them back.
+  const reused = task.slab !== undefined && task.parts.length > 1 ? joins.join(task.parts) : null;
+  const bytes = reused ?? (task.parts.length === 1 ? (task.parts[0] as Uint8Array) : joinOwned(task.parts));
   const ascii = isAscii(bytes);
   const text = decode(bytes, ascii);
   const plan = planRewrite(text, task.table);
@@ -121,6 +126,7 @@ export function rewrite(task: RewriteTask): unknown {
   // A rewritten body replaces the original, so the original stays here: each body moved
   // into the main thread counts as new external memory there (see slab-pool.ts).
   if (!task.returnSource || body !== null) return movable(outcome, buffers);
-  buffers.push(bytes.buffer as ArrayBuffer);
-  return movable({ ...outcome, source: bytes }, buffers);
+  const source = reused === null ? bytes : reused.slice();
+  buffers.push(source.buffer as ArrayBuffer);
+  return movable({ ...outcome, source }, buffers);
 }

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { MessageChannel } from "node:worker_threads";
 import type { Dispatcher } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LeasedBody } from "../src/body/leased-body.ts";
 import type { FromUploadThread, ToUploadThread } from "../src/http/upload-messages.ts";
 import { UploadSender } from "../src/http/upload-sender.ts";
@@ -213,18 +213,25 @@ describe("upload thread faults", () => {
   function fakeChannel() {
     const sent: ToUploadThread[] = [];
     let opened = 0;
+    let closed = 0;
     let kill: (reason: Error) => void = () => {};
     let deliver: (m: FromUploadThread) => void = () => {};
     const open: OpenUploadChannel = (onMessage, onGone) => {
       opened++;
       kill = onGone;
       deliver = onMessage;
-      return { post: (m) => sent.push(m), close: async () => {} };
+      return {
+        post: (m) => sent.push(m),
+        close: async () => {
+          closed++;
+        },
+      };
     };
     return {
       open,
       sent,
       opened: () => opened,
+      closed: () => closed,
       kill: (e: Error) => kill(e),
       deliver: (m: FromUploadThread) => deliver(m),
     };
@@ -283,5 +290,32 @@ describe("upload thread faults", () => {
     expect(await r.over).toMatch(/released before it was sent/);
     expect(channel.sent.filter((m) => m.t === "send")).toEqual([]);
     expect(a.gives()).toBe(1);
+  });
+
+  it("an idle thread is ended after idleMs, not while a slab is still lent; the next body opens a new one", async () => {
+    vi.useFakeTimers();
+    try {
+      const channel = fakeChannel();
+      thread = new UploadThread(channel.open, 1_000);
+      const a = leased(1024);
+      const r = recorder();
+      thread.dispatch(request("http://127.0.0.1:9", 1024), a.body, r.handler);
+      channel.deliver({ t: "start", id: 1, status: 200, headers: {} });
+      channel.deliver({ t: "end", id: 1 });
+      expect(await r.over).toBe("end");
+
+      vi.advanceTimersByTime(5_000);
+      expect(channel.closed(), "closed while the thread still reads a slab").toBe(0);
+      channel.deliver({ t: "released", id: 1 });
+      vi.advanceTimersByTime(999);
+      expect(thread.running).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect([thread.running, channel.closed()]).toEqual([false, 1]);
+
+      thread.dispatch(request("http://127.0.0.1:9", 1024), leased(1024).body, recorder().handler);
+      expect([thread.running, channel.opened()]).toEqual([true, 2]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -117,17 +117,28 @@ interface InFlight {
   readonly controller: RemoteController;
 }
 
+/** An upload thread with nothing to do is ended after this long (as the rewrite pool's). */
+export const UPLOAD_IDLE_MS = 30_000;
+
 export class UploadThread {
   readonly #open: OpenUploadChannel;
+  readonly #idleMs: number;
   #channel: UploadChannel | null = null;
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
   #nextId = 1;
   /** Requests until their `end`/`error`. */
   readonly #inFlight = new Map<number, InFlight>();
   /** Slabs until their `released` (which may come after `end`). */
   readonly #lent = new Map<number, () => void>();
 
-  constructor(open: OpenUploadChannel = workerUploadChannel) {
+  constructor(open: OpenUploadChannel = workerUploadChannel, idleMs = UPLOAD_IDLE_MS) {
     this.#open = open;
+    this.#idleMs = idleMs;
+  }
+
+  /** Whether the thread is running (tests, diagnostics). */
+  get running(): boolean {
+    return this.#channel !== null;
   }
 
   /** Requests whose answer has not ended yet (tests, diagnostics). */
@@ -168,6 +179,7 @@ export class UploadThread {
 
   /** Ends the thread. Requests still in it fail, and their slabs come back. */
   async close(): Promise<void> {
+    this.#clearIdle();
     const channel = this.#channel;
     this.#channel = null;
     if (channel === null) return;
@@ -176,6 +188,7 @@ export class UploadThread {
   }
 
   #channelOrOpen(): UploadChannel {
+    this.#clearIdle();
     this.#channel ??= this.#open(
       (message) => this.#receive(message),
       (reason) => {
@@ -191,6 +204,7 @@ export class UploadThread {
       const give = this.#lent.get(message.id);
       this.#lent.delete(message.id);
       give?.();
+      this.#idleCheck();
       return;
     }
     const request = this.#inFlight.get(message.id);
@@ -206,12 +220,36 @@ export class UploadThread {
       case "end":
         this.#inFlight.delete(message.id);
         handler.onResponseEnd?.(controller, {});
+        this.#idleCheck();
         return;
       case "error":
         this.#inFlight.delete(message.id);
         handler.onResponseError?.(controller, new Error(message.message));
+        this.#idleCheck();
         return;
     }
+  }
+
+  /**
+   * With nothing in flight and no slab lent, the thread is ended after `idleMs` (a thread
+   * and its undici pools hold ~10-20 MB); the next large body starts a new one.
+   */
+  #idleCheck(): void {
+    if (this.#inFlight.size > 0 || this.#lent.size > 0 || this.#channel === null || this.#idleTimer) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      if (this.#inFlight.size > 0 || this.#lent.size > 0) return;
+      // Nothing of its own to fail: a body dispatched from now on opens a new thread.
+      const channel = this.#channel;
+      this.#channel = null;
+      void channel?.close();
+    }, this.#idleMs);
+    this.#idleTimer.unref();
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
   }
 
   /** The thread is gone: nothing reads a slab any more, and no answer will come. */

@@ -86,7 +86,10 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
   const startPool = (): Piscina<RewriteTask, RewriteAnswer> => {
     pool ??= new Piscina<RewriteTask, RewriteAnswer>({
       filename: new URL("./rewrite.worker.ts", import.meta.url).href,
-      minThreads: 1,
+      // No thread kept when idle: a thread holds its heap and its reused join buffer (as much
+      // as the largest body, see rewrite.worker.ts) for the process's life otherwise. The
+      // first large body after 30 s idle pays a thread start (tens of ms, off this thread).
+      minThreads: 0,
       maxThreads,
       idleTimeout: 30_000,
     });

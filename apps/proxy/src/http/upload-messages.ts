@@ -8,10 +8,8 @@
  * others). The main thread may send `pause` / `resume` / `abort` for it until `end`/`error`.
  */
 
-/** What the upload thread needs to send one request upstream. */
-export interface SendMessage {
-  readonly t: "send";
-  readonly id: number;
+/** One request for the upload thread: where and what, all but the body. */
+export interface UploadRequest {
   readonly origin: string;
   /** 0 = undici's default connect timeout. */
   readonly connectTimeoutMs: number;
@@ -20,6 +18,12 @@ export interface SendMessage {
   readonly headers: Record<string, string | string[]>;
   /** 0 = no limit. */
   readonly headersTimeoutMs: number;
+}
+
+/** What the upload thread needs to send one request upstream. */
+export interface SendMessage extends UploadRequest {
+  readonly t: "send";
+  readonly id: number;
   /** The body is the slab's first `length` bytes (shared, not copied). */
   readonly slab: SharedArrayBuffer;
   readonly length: number;

@@ -18,19 +18,9 @@
 import { Worker } from "node:worker_threads";
 import type { Dispatcher } from "undici";
 import type { LeasedBody } from "../body/leased-body.ts";
-import type { FromUploadThread, ToUploadThread } from "./upload-messages.ts";
+import type { FromUploadThread, ToUploadThread, UploadRequest } from "./upload-messages.ts";
 
-/** One request for the upload thread: where and what, all but the body. */
-export interface UploadRequest {
-  readonly origin: string;
-  /** 0 = undici's default. */
-  readonly connectTimeoutMs: number;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Record<string, string | string[]>;
-  /** 0 = no limit. */
-  readonly headersTimeoutMs: number;
-}
+export type { UploadRequest };
 
 /** The link to the upload thread: a seam, so tests can run the thread's side in-process. */
 export interface UploadChannel {

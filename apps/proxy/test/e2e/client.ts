@@ -151,3 +151,22 @@ export async function fakeStats(port: number): Promise<Record<string, unknown>> 
   if (res.status !== 200) throw new Error(`/fake/stats answered ${res.status}: ${res.text}`);
   return res.json as Record<string, unknown>;
 }
+
+/** Reads a streamed body until its first `data:` frame, then leaves (which destroys it). */
+export async function leaveAfterFirstFrame(body: AsyncIterable<unknown>): Promise<void> {
+  for await (const part of body) {
+    if (String(part).includes("data:")) return;
+  }
+}
+
+/**
+ * Waits until the fake upstream on `port` has no request in flight: after a client left a
+ * stream that would run far longer than `timeoutMs`, this proves the cut reached upstream.
+ */
+export function upstreamIdle(port: number, timeoutMs = 5_000): Promise<true> {
+  return pollUntil(
+    "the upstream request to be closed",
+    async () => ((await fakeStats(port)).inFlight === 0 ? true : undefined),
+    timeoutMs,
+  );
+}

@@ -5,7 +5,17 @@
  */
 import { request } from "undici";
 import { describe, expect, test } from "vitest";
-import { answeredBy, chat, chatBody, fakeStats, pollUntil, runningIds, sseData } from "./client.ts";
+import {
+  answeredBy,
+  chat,
+  chatBody,
+  fakeStats,
+  leaveAfterFirstFrame,
+  pollUntil,
+  runningIds,
+  sseData,
+  upstreamIdle,
+} from "./client.ts";
 import { e2eRun } from "./harness.ts";
 import { freePorts } from "./ports.ts";
 
@@ -64,16 +74,9 @@ describe.concurrent("e2e: streaming", () => {
     });
 
     const res = await openStream(proxy.url, "s");
-    for await (const part of res.body) {
-      if (String(part).includes("data:")) break; // leaving the loop destroys the body
-    }
-
-    // The full stream would take 20 s: seeing the upstream idle well before proves the cut.
-    await pollUntil(
-      "the upstream request to be closed",
-      async () => ((await fakeStats(port!)).inFlight === 0 ? true : undefined),
-      5_000,
-    );
+    await leaveAfterFirstFrame(res.body);
+    // The whole stream would take 20 s: the upstream idle well before proves the cut.
+    await upstreamIdle(port!);
     const next = await chat(proxy, "s");
     expect(next.status, next.text).toBe(200);
     expect(answeredBy(next)).toBe("s");

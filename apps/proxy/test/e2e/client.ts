@@ -170,3 +170,24 @@ export function upstreamIdle(port: number, timeoutMs = 5_000): Promise<true> {
     timeoutMs,
   );
 }
+
+/**
+ * Reads a whole streamed body. At its first `data:` frame the fake upstream on `port` must
+ * still be sending (one request in flight): otherwise the answer was buffered, and this
+ * throws. Resolves with the text.
+ */
+export async function readWhileUpstreamStreams(body: AsyncIterable<unknown>, port: number): Promise<string> {
+  let text = "";
+  let checked = false;
+  for await (const part of body) {
+    text += String(part);
+    if (!checked && text.includes("data:")) {
+      checked = true;
+      const inFlight = (await fakeStats(port)).inFlight;
+      if (inFlight !== 1)
+        throw new Error(`first frame arrived only after the upstream finished (in flight: ${inFlight})`);
+    }
+  }
+  if (!checked) throw new Error(`no data frame in ${text.slice(0, 200)}`);
+  return text;
+}

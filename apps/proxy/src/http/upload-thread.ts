@@ -146,9 +146,10 @@ export class UploadThread {
    * answer. The body's slab goes back once the thread no longer reads it.
    */
   dispatch(request: UploadRequest, body: LeasedBody, handler: Dispatcher.DispatchHandler): void {
+    // The thread first: if it cannot start, this throws with the slab still the body's.
+    const channel = this.#channelOrOpen();
     const give = body.lend();
     const id = this.#nextId++;
-    const channel = this.#channelOrOpen();
     const controller = new RemoteController(id, (m) => channel.post(m));
     if (give === null) {
       // Released before it was sent (cancelled): nothing to send, as chunks() would send nothing.

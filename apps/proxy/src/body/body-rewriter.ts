@@ -35,7 +35,8 @@ export type ForwardBody = Buffer | LeasedBody;
 /**
  * A body's rewrite outcome and the bytes to forward: the rewritten body, or the original
  * when it is unchanged or the rewrite failed (a `missing_model` body may still go on by
- * `?model=`). A LeasedBody must end in `chunks()` consumed or `releaseUnsent()`.
+ * `?model=`). A LeasedBody must end lent to a writer (`lend()`, the upload thread), its
+ * `chunks()` consumed, or `releaseUnsent()`.
  */
 export type PartsAnswer = WithoutBody<RewriteOutcome> & { readonly forward: ForwardBody };
 

@@ -53,10 +53,16 @@ export class RunLoop<S> {
   }
 
   dispatch(event: Event): void {
-    this.#queue.push(event);
-    if (this.#draining) return;
+    if (this.#draining) {
+      this.#queue.push(event);
+      return;
+    }
     this.#draining = true;
     try {
+      // Nearly every event meets an empty queue: it is applied without a trip through it
+      // (an event left queued by a throw above goes first, as it would have).
+      if (this.#queue.length === 0) this.#apply(event);
+      else this.#queue.push(event);
       for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
         this.#apply(next);
       }

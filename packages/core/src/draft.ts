@@ -44,7 +44,14 @@ export interface QueueMemo {
 /** A draft plus the objects this step created, which may be written in place. */
 export interface DraftSession {
   readonly d: Draft;
-  readonly fresh: Set<object>;
+  /**
+   * What this step created (see `isFresh` / `markFresh`): null until the first, a short list,
+   * then a Set once the list is long. A step of a busy proxy (a grant, a delivery, a finish)
+   * creates a handful of objects, and a Set per step measured as the single costliest thing
+   * a step did (allocating it, and giving each added object its identity hash); a scan of a
+   * few pointers is cheaper. Bulk steps (a ready model granting hundreds) switch to the Set.
+   */
+  fresh: object[] | Set<object> | null;
   readonly queueMemo: QueueMemo;
   /**
    * The input state's granted table. Only `ownBucket` replaces the table or a bucket, always
@@ -64,10 +71,33 @@ export function emptyQueueMemo(): QueueMemo {
   return { edits: 0, models: null, key: null };
 }
 
+/** Past this many fresh objects a step tracks them in a Set (a scan would cost more). */
+const FRESH_LIST_MAX = 16;
+
+/** Whether this step created `o` (so it may be written in place). */
+export function isFresh(s: DraftSession, o: object): boolean {
+  const fresh = s.fresh;
+  if (fresh === null) return false;
+  return Array.isArray(fresh) ? fresh.includes(o) : fresh.has(o);
+}
+
+/** Record that this step created `o`. */
+export function markFresh(s: DraftSession, o: object): void {
+  const fresh = s.fresh;
+  if (fresh === null) s.fresh = [o];
+  else if (!Array.isArray(fresh)) fresh.add(o);
+  else if (fresh.length < FRESH_LIST_MAX) fresh.push(o);
+  else s.fresh = new Set([...fresh, o]);
+}
+
+const NO_MODELS: ReadonlySet<string> = new Set();
+
 /** The models queued requests wait for (cached until the queue changes). Do not modify. */
 export function queuedModelSet(s: DraftSession): ReadonlySet<string> {
-  const memo = s.queueMemo;
   const queue = s.d.queue;
+  // The usual state of a proxy keeping up: nothing waits, and nothing to build or cache.
+  if (queue.length === 0) return NO_MODELS;
+  const memo = s.queueMemo;
   const key = memo.key;
   if (memo.models && key?.edits === memo.edits && key.queue === queue && key.length === queue.length) {
     return memo.models;
@@ -81,7 +111,7 @@ export function queuedModelSet(s: DraftSession): ReadonlySet<string> {
 
 /** Append a request to the queue (created by this step). */
 export function enqueue(s: DraftSession, record: RequestRecord): void {
-  s.fresh.add(record);
+  markFresh(s, record);
   s.queueMemo.edits += 1;
   s.d.queue.push(record);
 }
@@ -100,15 +130,15 @@ export function replaceQueue(s: DraftSession, queue: RequestRecord[]): void {
 
 /** A record copied on the first change in this step. */
 function own<T extends object>(s: DraftSession, record: Readonly<Record<string, T>>): Record<string, T> {
-  if (s.fresh.has(record)) return record as Record<string, T>;
+  if (isFresh(s, record)) return record as Record<string, T>;
   const copy = { ...record };
-  s.fresh.add(copy);
+  markFresh(s, copy);
   return copy;
 }
 
 /** Add or replace a model entry (the object is created by this step and may be edited). */
 export function putModel(s: DraftSession, model: ModelState): void {
-  s.fresh.add(model);
+  markFresh(s, model);
   s.d.models = own(s, s.d.models);
   (s.d.models as Record<string, ModelState>)[model.id] = model;
 }
@@ -123,7 +153,7 @@ export function removeModel(s: DraftSession, id: string): void {
 export function editModel(s: DraftSession, id: string): ModelDraft | undefined {
   const m = s.d.models[id];
   if (!m) return undefined;
-  if (s.fresh.has(m)) return m as ModelDraft;
+  if (isFresh(s, m)) return m as ModelDraft;
   // The arrays stay shared until changed: copying a long inFlight on every edit (a finish
   // only moves lastUsedAt too) would make each step cost in proportion to requests in flight.
   const copy: ModelDraft = { ...m };
@@ -136,25 +166,26 @@ export function editModel(s: DraftSession, id: string): ModelDraft | undefined {
  * its new length (a copy then a push would copy twice when the push grows it).
  */
 export function addInFlight(s: DraftSession, m: ModelDraft, id: string): void {
-  if (s.fresh.has(m.inFlight)) {
+  if (isFresh(s, m.inFlight)) {
     (m.inFlight as string[]).push(id);
     return;
   }
   // toSpliced allocates the new length once (concat takes a slow generic path in V8).
   const next = m.inFlight.toSpliced(m.inFlight.length, 0, id);
-  s.fresh.add(next);
+  markFresh(s, next);
   m.inFlight = next;
 }
 
 /** Remove the in-flight id at `index` (copied on the first change in a step, as above). */
 export function removeInFlightAt(s: DraftSession, m: ModelDraft, index: number): void {
-  if (s.fresh.has(m.inFlight)) {
+  if (isFresh(s, m.inFlight)) {
     (m.inFlight as string[]).splice(index, 1);
     return;
   }
-  const next = m.inFlight.slice();
-  next.splice(index, 1);
-  s.fresh.add(next);
+  // One copy at the new length (a slice then a splice copies, then shifts, and allocates
+  // the removed element's array).
+  const next = m.inFlight.toSpliced(index, 1);
+  markFresh(s, next);
   m.inFlight = next;
 }
 
@@ -176,7 +207,7 @@ function ownBucket(s: DraftSession, b: number): RequestRecord[] {
 
 /** Add or replace a granted record (created by this step, so it may be edited in place). */
 export function putGranted(s: DraftSession, record: RequestRecord): void {
-  s.fresh.add(record);
+  markFresh(s, record);
   const bucket = ownBucket(s, grantedBucket(record.id));
   const at = bucket.findIndex((r) => r.id === record.id);
   if (at >= 0) bucket[at] = record;
@@ -199,10 +230,10 @@ export function editGranted(s: DraftSession, id: string): RequestDraft | undefin
   const at = s.d.granted[b]?.findIndex((g) => g.id === id) ?? -1;
   const r = s.d.granted[b]?.[at];
   if (!r) return undefined;
-  if (s.fresh.has(r)) return r as RequestDraft;
+  if (isFresh(s, r)) return r as RequestDraft;
   // Hashed and found once: the copy goes straight to the same place in the owned bucket.
   const copy: RequestDraft = { ...r };
-  s.fresh.add(copy);
+  markFresh(s, copy);
   ownBucket(s, b)[at] = copy;
   return copy;
 }
@@ -211,9 +242,9 @@ export function editGranted(s: DraftSession, id: string): RequestDraft | undefin
 export function editQueued(s: DraftSession, index: number): RequestDraft | undefined {
   const r = s.d.queue[index];
   if (!r) return undefined;
-  if (s.fresh.has(r)) return r as RequestDraft;
+  if (isFresh(s, r)) return r as RequestDraft;
   const copy: RequestDraft = { ...r };
-  s.fresh.add(copy);
+  markFresh(s, copy);
   s.d.queue[index] = copy;
   return copy;
 }

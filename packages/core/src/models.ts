@@ -13,13 +13,20 @@ interface Indexed {
   readonly position: number;
 }
 const indexes = new WeakMap<CoreConfig, ReadonlyMap<string, Indexed>>();
+// The last config asked about, in front of the WeakMap: a step asks several times, nearly
+// always about the one current config, and an identity check is cheaper than a WeakMap probe.
+let lastConfig: CoreConfig | null = null;
+let lastIndex: ReadonlyMap<string, Indexed> | null = null;
 
 function configIndex(config: CoreConfig): ReadonlyMap<string, Indexed> {
+  if (config === lastConfig && lastIndex !== null) return lastIndex;
   let index = indexes.get(config);
   if (!index) {
     index = new Map(config.models.map((model, position) => [model.id, { model, position }]));
     indexes.set(config, index);
   }
+  lastConfig = config;
+  lastIndex = index;
   return index;
 }
 

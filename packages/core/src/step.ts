@@ -69,12 +69,18 @@ function handle(ctx: StepContext, event: Event): void {
 /** A cache of one value per config object (configs are immutable, so identity is enough). */
 function perConfig<T>(build: (config: CoreConfig) => T): (config: CoreConfig) => T {
   const cache = new WeakMap<CoreConfig, T>();
+  // The last one, in front of the WeakMap: every step asks, nearly always about one config.
+  let lastConfig: CoreConfig | null = null;
+  let lastValue: T | undefined;
   return (config) => {
+    if (config === lastConfig) return lastValue as T;
     let value = cache.get(config);
     if (value === undefined) {
       value = build(config);
       cache.set(config, value);
     }
+    lastConfig = config;
+    lastValue = value;
     return value;
   };
 }
@@ -88,7 +94,7 @@ function perConfig<T>(build: (config: CoreConfig) => T): (config: CoreConfig) =>
  */
 class RunningStep implements StepContext {
   readonly d: Draft;
-  readonly fresh = new Set<object>();
+  fresh: object[] | Set<object> | null = null;
   readonly queueMemo = emptyQueueMemo();
   readonly baseGranted: GrantedTable;
   readonly effects: Effect[] = [];

@@ -123,6 +123,9 @@ function trySwap(ctx: StepContext, cand: SwapCandidate, held: Reservation[], pas
 /** Begin the swaps the scheduler asks for, in its order. Returns whether anything changed. */
 export function runSwaps(ctx: StepContext): boolean {
   if (ctx.d.shuttingDown) return false;
+  // Candidates come only from waiting requests and preloads (see SwapCandidate): with
+  // neither, as on nearly every step of a proxy keeping up, there is nothing to ask.
+  if (ctx.d.queue.length === 0 && ctx.d.preloads.length === 0) return false;
   let changed = false;
   const held: Reservation[] = [];
   const pass: SwapPass = { queued: queuedModelSet(ctx), residents: null };
@@ -187,8 +190,14 @@ export function replanPendingSwaps(ctx: StepContext): void {
 export function startPending(ctx: StepContext): void {
   const { d } = ctx;
   if (d.shuttingDown) return;
-  // Nothing starts while a retired model still runs: the new config's planner cannot see it.
-  if (Object.values(d.models).some((o) => o.retired !== null && isResident(o))) return;
+  // One pass answers both early outs (this runs every step, and a model is rarely pending).
+  let anyPending = false;
+  for (const o of Object.values(d.models)) {
+    // Nothing starts while a retired model still runs: the new config's planner cannot see it.
+    if (o.retired !== null && isResident(o)) return;
+    if (o.phase === "pending") anyPending = true;
+  }
+  if (!anyPending) return;
   for (const m of configuredModels(d, (o) => o.phase === "pending")) {
     if (m.evictees.some((id) => isResident(d.models[id]))) continue;
     if (!ctx.planner.allows([...holderIds(d), m.id])) {

@@ -138,7 +138,9 @@ export async function serveModelRequest(
     deps.tickets.delete(ticket.id);
     if (event) deps.dispatch({ type: event, id: ticket.id, at: deps.now() });
   };
-  res.once("close", () => {
+  // `on`, not `once`: a response emits 'close' once, and `once` wraps the listener in a
+  // closure of its own for every request.
+  res.on("close", () => {
     if (res.writableFinished) return;
     client.mark();
     loading?.stop();

@@ -3,30 +3,56 @@
  * Each changes only the draft in `ctx`; scheduling follows in `settle`.
  */
 import { editGranted, editModel, enqueue, removeGranted, removeInFlightAt, removeQueued } from "../draft.ts";
+import type { RejectCode } from "../errors.ts";
 import type { EventOf } from "../events.ts";
 import { configuredModel } from "../models.ts";
+import type { Planner, PlanResult } from "../planner.ts";
 import { requestOf } from "../queue.ts";
 import { grantAll } from "../schedule.ts";
 import type { RequestRecord } from "../state.ts";
 import { reject, type StepContext } from "../step-context.ts";
 
+/**
+ * Whether `model` could run at all, alone: the plan with nothing resident. Planners are pure
+ * and cached per config, so the answer is kept per planner (not state) instead of being
+ * planned again for every arriving request.
+ */
+const alonePlans = new WeakMap<Planner, Map<string, PlanResult>>();
+
+function planAlone(planner: Planner, model: string): PlanResult {
+  let plans = alonePlans.get(planner);
+  if (plans === undefined) {
+    plans = new Map();
+    alonePlans.set(planner, plans);
+  }
+  let plan = plans.get(model);
+  if (plan === undefined) {
+    plan = planner.plan(model, []);
+    plans.set(model, plan);
+  }
+  return plan;
+}
+
+function rejectNow(ctx: StepContext, requestId: string, code: RejectCode, message: string): true {
+  ctx.effects.push({ type: "reject", requestId, error: { code, message } });
+  return true;
+}
+
 /** Checks that answer a request at once, before it may queue. Returns true when rejected. */
 function rejectedOnArrival(ctx: StepContext, e: EventOf<"requestArrived">): boolean {
   const { d } = ctx;
-  const say = (code: Parameters<typeof reject>[2], message: string): true => {
-    ctx.effects.push({ type: "reject", requestId: e.id, error: { code, message } });
-    return true;
-  };
-  if (requestOf(d, e.id)) return say("DUPLICATE_REQUEST", `request id ${e.id} is already live`);
-  if (d.shuttingDown) return say("SHUTTING_DOWN", "the proxy is shutting down");
+  if (requestOf(d, e.id))
+    return rejectNow(ctx, e.id, "DUPLICATE_REQUEST", `request id ${e.id} is already live`);
+  if (d.shuttingDown) return rejectNow(ctx, e.id, "SHUTTING_DOWN", "the proxy is shutting down");
   const cfg = configuredModel(d, e.model);
-  if (!cfg) return say("UNKNOWN_MODEL", `no model ${e.model} is configured`);
-  const plan = ctx.planner.plan(e.model, []);
-  if (!plan.ok) return say("NEVER_FITS", plan.message);
+  if (!cfg) return rejectNow(ctx, e.id, "UNKNOWN_MODEL", `no model ${e.model} is configured`);
+  const plan = planAlone(ctx.planner, e.model);
+  if (!plan.ok) return rejectNow(ctx, e.id, "NEVER_FITS", plan.message);
   const m = d.models[e.model];
   const atLimit = m?.phase === "ready" && !m.draining && m.inFlight.length >= cfg.concurrencyLimit;
   if (atLimit && d.config.onConcurrencyLimit === "reject") {
-    return say("CONCURRENCY_LIMIT", `${e.model} is serving ${cfg.concurrencyLimit} requests already`);
+    const message = `${e.model} is serving ${cfg.concurrencyLimit} requests already`;
+    return rejectNow(ctx, e.id, "CONCURRENCY_LIMIT", message);
   }
   return false;
 }

@@ -184,6 +184,23 @@ describe.each([
     expect(thread.inFlight).toBe(0);
   });
 
+  it("a refused connection fails the request before any answer, and the slab comes back", async () => {
+    // A port that was listening and is closed again: nothing accepts there now.
+    const origin = await listen(() => {});
+    await new Promise((resolve) => server?.close(resolve));
+    server = null;
+    thread = new UploadThread(open);
+    const { body, released } = leased();
+    const r = recorder();
+
+    thread.dispatch(request(origin, SIZE), body, r.handler);
+
+    expect(await r.over).toMatch(/^error: .*ECONNREFUSED/);
+    expect(r.seen).toEqual(["requestStart", "error"]);
+    await released;
+    expect([thread.inFlight, thread.lentSlabs]).toEqual([0, 0]);
+  });
+
   it("closing the thread fails the requests it holds and gives their slabs back", async () => {
     let answered!: () => void;
     const headSent = new Promise<void>((resolve) => {

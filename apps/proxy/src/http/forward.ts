@@ -125,19 +125,17 @@ export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: Ser
       };
       pools.uploads.dispatch(request, fr.body, handler);
     } else {
-      pools
-        .get(base.origin, fr.connectTimeoutMs)
-        .dispatch(
-          {
-            method: fr.method,
-            path,
-            headers,
-            body: fr.body,
-            headersTimeout: fr.headersTimeoutMs,
-            bodyTimeout: 0,
-          },
-          handler,
-        );
+      pools.get(base.origin, fr.connectTimeoutMs).dispatch(
+        {
+          method: fr.method,
+          path,
+          headers,
+          body: fr.body,
+          headersTimeout: fr.headersTimeoutMs,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
     }
   } catch (err) {
     handler.onResponseError(null as never, err as Error);

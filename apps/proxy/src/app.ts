@@ -71,10 +71,12 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyHandl
   const tickets = new TicketRegistry();
   const processes = new ProcessTable();
   const pools = new UpstreamPools();
+  // A body bound for a slab starts the upload thread while it is rewritten (http/upload-thread.ts).
+  const onLease = (): void => pools.uploads.prepare();
   const rewriter = createBodyRewriter(
     options.inlineBodyThresholdBytes === undefined
-      ? {}
-      : { thresholdBytes: options.inlineBodyThresholdBytes },
+      ? { onLease }
+      : { thresholdBytes: options.inlineBodyThresholdBytes, onLease },
   );
   const timer = new WakeTimer();
   let resolveShutdown!: () => void;

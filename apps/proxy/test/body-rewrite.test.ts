@@ -226,6 +226,24 @@ describe("body rewrite", () => {
     }
   });
 
+  it("body rewrite: onLease is called for each body rewritten into a slab, and only for those", async () => {
+    let leases = 0;
+    const rewriter = createBodyRewriter({ thresholdBytes: 1024, maxThreads: 1, onLease: () => leases++ });
+    try {
+      const pooled = JSON.stringify({ model: "plain", prompt: "p".repeat(4096) });
+      const small = await rewriter.rewriteParts(chunksOf(pooled, 2), Buffer.byteLength(pooled), table);
+      expect(small.forward).not.toBeInstanceOf(LeasedBody);
+      expect(leases).toBe(0);
+      const big = JSON.stringify({ model: "plain", prompt: "q".repeat(LEASE_FROM_BYTES) });
+      const answer = await rewriter.rewriteParts(chunksOf(big, 3), Buffer.byteLength(big), table);
+      if (!(answer.forward instanceof LeasedBody)) throw new Error("expected a leased body");
+      answer.forward.releaseUnsent();
+      expect(leases).toBe(1);
+    } finally {
+      await rewriter.close();
+    }
+  });
+
   it("body rewrite: a rewrite that outgrows its slab comes back as bytes of its own and the slab is returned", async () => {
     // Slabs have room for the body plus 1/64 (64 KiB at least), in 1 MiB steps: 1.5 MB more does not fit.
     const slabs = new SlabPool();

@@ -335,4 +335,25 @@ describe("upload thread faults", () => {
       vi.useRealTimers();
     }
   });
+
+  it("prepare() starts the thread ahead of the body, which then uses it; unused, it ends after idleMs", async () => {
+    vi.useFakeTimers();
+    try {
+      const channel = fakeChannel();
+      thread = new UploadThread(channel.open, 1_000);
+      thread.prepare();
+      thread.prepare();
+      expect([thread.running, channel.opened()]).toEqual([true, 1]);
+      thread.dispatch(request("http://127.0.0.1:9", 1024), leased(1024).body, recorder().handler);
+      expect(channel.opened()).toBe(1);
+      expect(channel.sent.map((m) => m.t)).toEqual(["send"]);
+
+      const idle = new UploadThread(channel.open, 1_000);
+      idle.prepare();
+      vi.advanceTimersByTime(1_000);
+      expect(idle.running, "a prepared thread no body used must still end").toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

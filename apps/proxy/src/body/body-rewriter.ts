@@ -27,6 +27,8 @@ export interface BodyRewriterOptions {
   readonly maxThreads?: number;
   /** Where leased bodies come from; default: a SlabPool with its default limits. */
   readonly slabs?: SlabPool;
+  /** Called as a body is sent to be rewritten into a slab (whoever sends slabs can get ready). */
+  readonly onLease?: () => void;
 }
 
 /** The bytes to forward: a Buffer of their own, or a view of a leased slab. */
@@ -105,6 +107,7 @@ export function createBodyRewriter(options: BodyRewriterOptions = {}): BodyRewri
       // Room for what setParams and a longer useModelName add; a body that outgrows it comes
       // back as bytes of its own instead.
       const slab = size >= LEASE_FROM_BYTES ? slabs.lease(size + Math.max(64 * 1024, size >> 6)) : undefined;
+      if (slab) options.onLease?.();
       const task: RewriteTask = slab
         ? { parts: movable, table, returnSource: true, slab }
         : { parts: movable, table, returnSource: true };

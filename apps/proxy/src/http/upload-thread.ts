@@ -169,6 +169,15 @@ export class UploadThread {
     handler.onRequestStart?.(controller, {});
   }
 
+  /**
+   * Starts the thread now if it is not running: a large body on its way (being rewritten)
+   * then does not wait for the thread's start (~50-100 ms) once it is ready to send.
+   */
+  prepare(): void {
+    this.#channelOrOpen();
+    this.#idleCheck();
+  }
+
   /** The origin's server went away: the thread closes its connections to it. */
   drop(origin: string): void {
     this.#channel?.post({ t: "drop", origin });

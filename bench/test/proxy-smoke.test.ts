@@ -91,6 +91,12 @@ describe("proxy benches (smoke)", () => {
       expect(check.receivedBytes).toBeLessThan(check.sentBytes);
     }
     expect(json).toHaveProperty("upstreamReceived");
+    // One idle/loaded pair in a smoke run, its ratio computed from two real windows.
+    expect(report.alternated?.ratios).toHaveLength(1);
+    expect(report.alternated?.median).toBeGreaterThan(0);
+    expect(report.verdicts.map((v) => v.target)).toContain(
+      "  the same, idle and loaded windows alternated once (pool (default threshold))",
+    );
   });
 
   test("swap smoke: alternating models are each started, answered, and timed from the upstream's milestones", async () => {

@@ -4,32 +4,14 @@ import type { AddressInfo } from "node:net";
 import type { Readable } from "node:stream";
 import { Client } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { LEASE_FROM_BYTES, LeasedBody } from "../src/body/leased-body.ts";
+import { LEASE_FROM_BYTES, type LeasedBody } from "../src/body/leased-body.ts";
+import { leasedBody } from "./leased-fixture.ts";
 
 // More than the loopback socket buffers of both ends can hold, so the write is still
 // pending while the server does not read.
 const SIZE = 32 * 1024 * 1024;
 
-function sha(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-/** A slab-backed body whose release overwrites the slab, as the next lease would. */
-function leased(): { body: LeasedBody; digest: string; released: Promise<void> } {
-  const slab = new SharedArrayBuffer(SIZE);
-  const bytes = Buffer.from(slab, 0, SIZE);
-  for (let i = 0; i < SIZE; i += 4096) bytes.fill(i % 251, i, Math.min(SIZE, i + 4096));
-  const digest = sha(bytes);
-  let done!: () => void;
-  const released = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const body = new LeasedBody(bytes, () => {
-    new Uint8Array(slab).fill(0x21);
-    done();
-  });
-  return { body, digest, released };
-}
+const leased = () => leasedBody(SIZE);
 
 let server: Server | null = null;
 let client: Client | null = null;

@@ -10,40 +10,14 @@ import type { AddressInfo } from "node:net";
 import { MessageChannel } from "node:worker_threads";
 import type { Dispatcher } from "undici";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LeasedBody } from "../src/body/leased-body.ts";
 import type { FromUploadThread, ToUploadThread } from "../src/http/upload-messages.ts";
 import { UploadSender } from "../src/http/upload-sender.ts";
 import { type OpenUploadChannel, type UploadRequest, UploadThread } from "../src/http/upload-thread.ts";
+import { leasedBody } from "./leased-fixture.ts";
 
 const SIZE = 8 * 1024 * 1024;
 
-function sha(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-/** A slab-backed body; `released` settles when its slab is given back, which overwrites it. */
-function leased(size = SIZE): {
-  body: LeasedBody;
-  digest: string;
-  released: Promise<void>;
-  gives: () => number;
-} {
-  const slab = new SharedArrayBuffer(size + 4096);
-  const bytes = Buffer.from(slab, 0, size);
-  for (let i = 0; i < size; i += 4096) bytes.fill((i >> 12) % 251, i, Math.min(size, i + 4096));
-  const digest = sha(bytes);
-  let count = 0;
-  let done!: () => void;
-  const released = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const body = new LeasedBody(bytes, () => {
-    count++;
-    new Uint8Array(slab).fill(0x21);
-    done();
-  });
-  return { body, digest, released, gives: () => count };
-}
+const leased = (size = SIZE) => leasedBody(size);
 
 /** What a handler saw, in order, and a promise for the end of the answer. */
 function recorder(onData?: (controller: Dispatcher.DispatchController) => void) {

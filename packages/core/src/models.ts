@@ -2,33 +2,21 @@
  * Questions about models that gate decisions (kept here so every decision asks them the
  * same way). Pure.
  */
-import type { CoreConfig, CoreModelConfig } from "./config.ts";
+import type { CoreModelConfig } from "./config.ts";
+import { perConfig } from "./per-config.ts";
 import type { ResidentView } from "./planner.ts";
 import { queuedModels } from "./queue.ts";
 import type { ModelState, State } from "./state.ts";
 
-// Configs are immutable, so an index per config object stays valid; this cache is not state.
 interface Indexed {
   readonly model: CoreModelConfig;
   readonly position: number;
 }
-const indexes = new WeakMap<CoreConfig, ReadonlyMap<string, Indexed>>();
-// The last config asked about, in front of the WeakMap: a step asks several times, nearly
-// always about the one current config, and an identity check is cheaper than a WeakMap probe.
-let lastConfig: CoreConfig | null = null;
-let lastIndex: ReadonlyMap<string, Indexed> | null = null;
-
-function configIndex(config: CoreConfig): ReadonlyMap<string, Indexed> {
-  if (config === lastConfig && lastIndex !== null) return lastIndex;
-  let index = indexes.get(config);
-  if (!index) {
-    index = new Map(config.models.map((model, position) => [model.id, { model, position }]));
-    indexes.set(config, index);
-  }
-  lastConfig = config;
-  lastIndex = index;
-  return index;
-}
+/** Each model's config and position, by id (one index per config object). */
+const configIndex = perConfig(
+  (config): ReadonlyMap<string, Indexed> =>
+    new Map(config.models.map((model, position) => [model.id, { model, position }])),
+);
 
 /** The model's config in the current configuration, or undefined when it is not configured. */
 export function configuredModel(state: State, id: string): CoreModelConfig | undefined {

@@ -12,6 +12,7 @@ import type { Event } from "./events.ts";
 import { configReplaced, preloadRequested, shutdownRequested, unloadRequested } from "./handlers/control.ts";
 import { processGone, processReady } from "./handlers/processes.ts";
 import { grantDelivered, requestArrived, requestCancelled, serveFinished } from "./handlers/requests.ts";
+import { perConfig } from "./per-config.ts";
 import type { Planner, PlannerFactory } from "./planner.ts";
 import { createPlanner } from "./planners/index.ts";
 import { settle } from "./schedule.ts";
@@ -64,25 +65,6 @@ function handle(ctx: StepContext, event: Event): void {
     case "tick":
       break;
   }
-}
-
-/** A cache of one value per config object (configs are immutable, so identity is enough). */
-function perConfig<T>(build: (config: CoreConfig) => T): (config: CoreConfig) => T {
-  const cache = new WeakMap<CoreConfig, T>();
-  // The last one, in front of the WeakMap: every step asks, nearly always about one config.
-  let lastConfig: CoreConfig | null = null;
-  let lastValue: T | undefined;
-  return (config) => {
-    if (config === lastConfig) return lastValue as T;
-    let value = cache.get(config);
-    if (value === undefined) {
-      value = build(config);
-      cache.set(config, value);
-    }
-    lastConfig = config;
-    lastValue = value;
-    return value;
-  };
 }
 
 /**

@@ -11,9 +11,17 @@ const OWNED_FROM_BYTES = 64 * 1024;
 
 /** The chunks, in order, in one Uint8Array that is the whole of its ArrayBuffer. */
 export function joinOwned(parts: readonly Uint8Array[]): Uint8Array {
+  return copyInto(new Uint8Array(sizeOf(parts)), parts);
+}
+
+function sizeOf(parts: readonly Uint8Array[]): number {
   let size = 0;
   for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
+  return size;
+}
+
+/** Copies the parts, in order, to the start of `out` (which has room); returns `out`. */
+function copyInto(out: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
@@ -45,18 +53,12 @@ export class ReusedJoin {
 
   /** The parts joined into a view of the reused buffer, valid until the next call; null above `maxBytes`. */
   join(parts: readonly Uint8Array[]): Uint8Array | null {
-    let size = 0;
-    for (const part of parts) size += part.byteLength;
+    const size = sizeOf(parts);
     if (size > this.#maxBytes) return null;
     if (this.#buffer.byteLength < size) {
       // In 1 MiB steps, so a slightly larger next body still fits.
       this.#buffer = new Uint8Array(Math.ceil(size / 1048576) * 1048576);
     }
-    let at = 0;
-    for (const part of parts) {
-      this.#buffer.set(part, at);
-      at += part.byteLength;
-    }
-    return this.#buffer.subarray(0, size);
+    return copyInto(this.#buffer, parts).subarray(0, size);
   }
 }

@@ -4,9 +4,10 @@
  * as it arrives. A plain module (the worker entry, upload.worker.ts, only wires a port to
  * it), so tests drive it over an in-process MessageChannel.
  */
-import { buildConnector, type Dispatcher, Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import { LeasedBody } from "../body/leased-body.ts";
 import type { FromUploadThread, SendMessage, ToUploadThread } from "./upload-messages.ts";
+import { UPSTREAM_POOL_OPTIONS, upstreamConnector } from "./upstream-pool-options.ts";
 
 export type Post = (message: FromUploadThread, transfer?: ArrayBuffer[]) => void;
 
@@ -63,14 +64,7 @@ export class UploadSender {
   #pool(origin: string, connectTimeoutMs: number): Pool {
     let pool = this.#pools.get(origin);
     if (!pool) {
-      // As the main thread's pools (upstream-pools.ts): bodyTimeout 0, since a model may
-      // think for minutes between chunks; the request carries its headers timeout.
-      pool = new Pool(origin, {
-        keepAliveTimeout: 30_000,
-        bodyTimeout: 0,
-        headersTimeout: 0,
-        connect: buildConnector(connectTimeoutMs > 0 ? { timeout: connectTimeoutMs } : {}),
-      });
+      pool = new Pool(origin, { ...UPSTREAM_POOL_OPTIONS, connect: upstreamConnector(connectTimeoutMs) });
       this.#pools.set(origin, pool);
     }
     return pool;

@@ -12,10 +12,11 @@
  * `refreshMs / 3` or more (so a server that closes at once causes no connect loop).
  */
 import type { ResolvedConfig } from "@hotswap/config";
-import { buildConnector, Pool } from "undici";
+import { Pool } from "undici";
 import { type ConnectOptions, type Connector, SpareConnection } from "./spare-connection.ts";
 import { type OpenUploadChannel, UploadThread } from "./upload-thread.ts";
 import { upstreamBase } from "./upstream-base.ts";
+import { UPSTREAM_POOL_OPTIONS, upstreamConnector } from "./upstream-pool-options.ts";
 
 export interface SpareTimings {
   /** An untaken spare is closed this long after `expireSpare` (a waiting request is forwarded within ms). */
@@ -60,14 +61,10 @@ export class UpstreamPools {
     let pool = this.#pools.get(origin);
     if (!pool) {
       // The connector undici builds by default (its own 10 s timeout when 0), behind the spare.
-      const connector = buildConnector(connectTimeoutMs > 0 ? { timeout: connectTimeoutMs } : {});
+      const connector = upstreamConnector(connectTimeoutMs);
       this.#connectors.set(origin, connector);
-      // bodyTimeout 0: a model may think for minutes between stream chunks; the per-request
-      // headersTimeout comes from the model's config.
       pool = new Pool(origin, {
-        keepAliveTimeout: 30_000,
-        bodyTimeout: 0,
-        headersTimeout: 0,
+        ...UPSTREAM_POOL_OPTIONS,
         connect: (options, callback) => {
           const spare = this.#spares.get(origin);
           if (spare === undefined) return connector(options, callback);

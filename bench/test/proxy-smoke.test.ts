@@ -91,12 +91,33 @@ describe("proxy benches (smoke)", () => {
       expect(check.receivedBytes).toBeLessThan(check.sentBytes);
     }
     expect(json).toHaveProperty("upstreamReceived");
-    // One idle/loaded pair in a smoke run, its ratio computed from two real windows.
+    // One idle/loaded pair per path and mode in a smoke run, each ratio from two real windows.
     expect(report.alternated?.ratios).toHaveLength(1);
     expect(report.alternated?.median).toBeGreaterThan(0);
-    expect(report.verdicts.map((v) => v.target)).toContain(
-      "  the same, idle and loaded windows alternated once (pool (default threshold))",
+    const nginxUsed = !report.compared?.nginxNote.startsWith("nginx skipped");
+    const paths = nginxUsed ? ["direct", "nginx", "hotswap"] : ["direct", "hotswap"];
+    expect(report.compared?.rows.map((r) => `${r.path}@${r.largeRate ?? "closed"}`)).toEqual([
+      ...paths.map((p) => `${p}@closed`),
+      ...paths.map((p) => `${p}@100`),
+    ]);
+    for (const row of report.compared?.rows ?? []) {
+      expect(row.pairs).toHaveLength(1);
+      expect(row.pairs[0]?.non2xx).toBe(0);
+      expect(row.pairs[0]?.largePerS).toBeGreaterThan(0);
+      expect(row.medianRatio).toBeGreaterThan(0);
+    }
+    // The closed-loop hotswap row is the alternated figure.
+    expect(report.alternated?.median).toBe(
+      report.compared?.rows.find((r) => r.path === "hotswap")?.medianRatio,
     );
+    expect(report.verdicts.map((v) => v.target)).toEqual(
+      expect.arrayContaining([
+        "  the same, idle and loaded windows alternated once (pool (default threshold))",
+        "  same-run baselines, alternated pairs, closed loop (median p99 / idle)",
+        "  the same at a fixed 100 MB/s of large bodies",
+      ]),
+    );
+    expect(json).toHaveProperty("compared.rows");
   });
 
   test("swap smoke: alternating models are each started, answered, and timed from the upstream's milestones", async () => {

@@ -7,14 +7,16 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { freePort } from "@hotswap/testkit";
 import { formatTable } from "../table.ts";
 import { type BenchReport, type ProxyBench, reportBase, runBenchCli } from "./bench-main.ts";
+import { type Comparison, compareBodies } from "./bodies-compare.ts";
+import { comparedVerdicts, renderComparison } from "./bodies-render.ts";
+import { measureWindow } from "./bodies-windows.ts";
 import { configYaml } from "./configs.ts";
-import { CHAT_PATH, postJson, smallChat, warm } from "./http-client.ts";
-import { type HttpLoadResult, runHttpLoad } from "./http-load-client.ts";
-import { type ProcUsage, sampleProcess } from "./proc-stats.ts";
+import { CHAT_PATH, postJson, warm } from "./http-client.ts";
+import type { HttpLoadResult } from "./http-load-client.ts";
+import type { ProcUsage } from "./proc-stats.ts";
 import { cell, type Verdict, verdict } from "./report.ts";
 import { fastUpstreamArgv, type RunningHotswap, startHotswap } from "./servers.ts";
 import { ratio, round } from "./stats.ts";
@@ -28,17 +30,18 @@ bench/src/proxy/hotswap-launcher.ts: the CLI has no flag for it). Small-request 
 under load versus idle; large bodies/s; proxy CPU and peak RSS. Each size runs twice: closed
 loop (the 2 large-body connections send again as soon as answered, so a faster proxy gets
 more data to carry) and at a fixed offered rate of 100 MB/s of large bodies
-(the same load for every proxy version). After its rows, the pool variant's biggest size in a
-closed loop is measured again as 3 pairs of 5 s windows, idle then loaded, and the median
-of the pairs' p99 ratios is shown (one idle window's p99 moves a lot between runs on a
-shared machine, and the first idle window runs on a proxy that is still warming up).`;
+(the same load for every proxy version). After its rows, the biggest size is measured again
+as 3 pairs of 5 s windows, idle then loaded, closed loop and fixed rate, on three paths in
+turn: the upstream reached directly, nginx in front of it (no rewriting: it only carries the
+bytes) and hotswap's pool variant; the median of each path's pair ratios is shown (one idle
+window's p99 moves a lot between runs on a shared machine, and the first idle window runs
+on a proxy that is still warming up). These same-run baselines show what the machine
+itself allows under each load.`;
 
 const MODEL = "bodies";
-const SMALL_CONNECTIONS = 8;
-const LARGE_CONNECTIONS = 2;
 /** The fixed-rate rows offer this many MB of large bodies per second (20 MB: 5 bodies/s). */
 const FIXED_MB_PER_S = 100;
-/** Idle/loaded window pairs for the alternated figure, and each window's length. */
+/** Idle/loaded window pairs per path and mode for the compared figures, and each window's length. */
 const ALTERNATIONS = 3;
 const ALTERNATION_S = 5;
 
@@ -70,11 +73,14 @@ export interface BodiesReport extends BenchReport {
   readonly rows: readonly BodiesRow[];
   /**
    * The pool variant at the biggest size, closed loop, measured again as `ALTERNATIONS`
-   * pairs of an idle window then a loaded one: each pair's p99 ratio, and their median. One
-   * idle window's p99 moves a lot from run to run on a shared machine; a ratio taken within
-   * each pair, and the median of those, moves less. Shown, not judged.
+   * pairs of an idle window then a loaded one: each pair's p99 ratio, and their median (the
+   * hotswap closed-loop row of `compared`). One idle window's p99 moves a lot from run to
+   * run on a shared machine; a ratio taken within each pair, and the median of those, moves
+   * less. Shown, not judged.
    */
   readonly alternated: { readonly ratios: readonly (number | null)[]; readonly median: number | null } | null;
+  /** The same pairs for direct, nginx and hotswap, closed loop and fixed rate (bodies-compare.ts). */
+  readonly compared: Comparison | null;
 }
 
 /** A chat body of about `mb` MB with a base64 image and the params the filters strip. */
@@ -119,6 +125,7 @@ async function startVariant(variant: Variant, port: number): Promise<RunningHots
   return proxy;
 }
 
+/** One window against `proxy`: small requests, with `largeFile` beside them unless null. */
 async function measure(
   proxy: RunningHotswap,
   durationS: number,
@@ -126,23 +133,11 @@ async function measure(
   leadS: number,
   largeRate: number | null = null,
 ): Promise<{ small: HttpLoadResult; large: HttpLoadResult | null; proxy: ProcUsage }> {
-  const url = `${proxy.url}${CHAT_PATH}`;
-  const sampler = sampleProcess(proxy.pid);
-  const large =
-    largeFile === null
-      ? null
-      : runHttpLoad({
-          url,
-          connections: LARGE_CONNECTIONS,
-          durationS: durationS + 2 * leadS,
-          bodyFile: largeFile,
-          ...(largeRate === null ? {} : { overallRate: largeRate }),
-        });
-  // Let the large bodies get going before the small requests are timed.
-  if (large !== null) await delay(leadS * 1000);
-  const small = await runHttpLoad({ url, connections: SMALL_CONNECTIONS, durationS, body: smallChat(MODEL) });
-  const largeResult = large === null ? null : await large;
-  return { small, large: largeResult, proxy: sampler.stop() };
+  const large = largeFile === null ? null : { file: largeFile, rate: largeRate, leadS };
+  const window = await measureWindow({ url: proxy.url, pid: proxy.pid }, MODEL, durationS, large);
+  // Never null here: hotswap has a pid to sample.
+  if (window.proxy === null) throw new Error("no proxy usage for hotswap");
+  return { small: window.small, large: window.large, proxy: window.proxy };
 }
 
 async function run(
@@ -160,7 +155,7 @@ async function run(
     return path;
   });
   const rows: BodiesRow[] = [];
-  let alternated: BodiesReport["alternated"] = null;
+  let compared: Comparison | null = null;
   const upstreamReceived: BodiesReport["upstreamReceived"][number][] = [];
   for (const variant of ["pool (default threshold)", "forced inline"] as const) {
     const proxy = await startVariant(variant, await freePort());
@@ -193,12 +188,29 @@ async function run(
       }
       // After the rows, so that they are measured exactly as before this figure existed.
       if (variant === "pool (default threshold)") {
-        alternated = await alternate(proxy, files.at(-1)!, args.smoke ? 0.5 : ALTERNATION_S, args.smoke, log);
+        compared = await compareBodies(
+          {
+            hotswap: { url: proxy.url, pid: proxy.pid },
+            model: MODEL,
+            largeFile: files.at(-1)!,
+            fixedRate: FIXED_MB_PER_S / sizesMb.at(-1)!,
+            pairs: args.smoke ? 1 : ALTERNATIONS,
+            windowS: args.smoke ? 0.5 : ALTERNATION_S,
+            leadS: args.smoke ? 0.2 : 0.5,
+            installNginx: !args.noInstall,
+          },
+          log,
+        );
       }
     } finally {
       await proxy.stop();
     }
   }
+  const closedHotswap = compared?.rows.find((r) => r.path === "hotswap" && r.largeRate === null);
+  const alternated: BodiesReport["alternated"] =
+    closedHotswap === undefined
+      ? null
+      : { ratios: closedHotswap.pairs.map((p) => p.ratio), median: closedHotswap.medianRatio };
   return {
     ...base,
     durationS,
@@ -206,30 +218,9 @@ async function run(
     upstreamReceived,
     rows,
     alternated,
-    verdicts: verdicts(rows, sizesMb, args.smoke, alternated),
+    compared,
+    verdicts: verdicts(rows, sizesMb, args.smoke, alternated, compared),
   };
-}
-
-/** Idle then loaded (closed loop of `largeFile`), `ALTERNATIONS` times (once in a smoke run). */
-async function alternate(
-  proxy: RunningHotswap,
-  largeFile: string,
-  windowS: number,
-  smoke: boolean,
-  log: (l: string) => void,
-): Promise<BodiesReport["alternated"]> {
-  const ratios: (number | null)[] = [];
-  const pairs = smoke ? 1 : ALTERNATIONS;
-  for (let i = 0; i < pairs; i++) {
-    log(`pool (default threshold): alternated idle / loaded ${i + 1} of ${pairs}`);
-    const idle = await measure(proxy, windowS, null, 0);
-    const loaded = await measure(proxy, windowS, largeFile, smoke ? 0.2 : 0.5);
-    const r = ratio(loaded.small.latencyMs.p99, idle.small.latencyMs.p99);
-    ratios.push(r === null ? null : round(r, 2));
-  }
-  const known = ratios.filter((r): r is number => r !== null).sort((a, b) => a - b);
-  const median = known.length === 0 ? null : (known[Math.floor((known.length - 1) / 2)] as number);
-  return { ratios, median };
 }
 
 function verdicts(
@@ -237,6 +228,7 @@ function verdicts(
   sizes: readonly number[],
   smoke: boolean,
   alternated: BodiesReport["alternated"],
+  compared: Comparison | null,
 ): Verdict[] {
   const biggest = Math.max(...sizes);
   const alternatedVerdict = verdict(
@@ -246,7 +238,7 @@ function verdicts(
       : `median ${alternated.median.toFixed(2)} x idle (${alternated.ratios.map((r) => cell(r, 2)).join(", ")})`,
     null,
   );
-  return (["pool (default threshold)", "forced inline"] as const).flatMap((variant) => {
+  const judged = (["pool (default threshold)", "forced inline"] as const).flatMap((variant) => {
     const at = (fixed: boolean): number | null =>
       rows.find((r) => r.variant === variant && r.largeMb === biggest && (r.largeRate !== null) === fixed)
         ?.p99OverIdle ?? null;
@@ -267,6 +259,7 @@ function verdicts(
       ),
     ];
   });
+  return [...judged, ...comparedVerdicts(compared, FIXED_MB_PER_S)];
 }
 
 function render(report: BodiesReport): string {
@@ -305,7 +298,10 @@ function render(report: BodiesReport): string {
   const check = report.upstreamReceived
     .map((c) => `${c.variant}: sent ${c.sentBytes} B, upstream got ${c.receivedBytes} B (status ${c.status})`)
     .join("\n");
-  return [table, "", "one large body, rewritten by the filters:", check].join("\n");
+  const parts = [table, "", "one large body, rewritten by the filters:", check];
+  if (report.compared !== null)
+    parts.push("", renderComparison(report.compared, Math.max(...report.sizesMb)));
+  return parts.join("\n");
 }
 
 export const bodiesBench: ProxyBench<BodiesReport> = {

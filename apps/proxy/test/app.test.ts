@@ -8,7 +8,7 @@ import type { Event } from "@hotswap/core";
 import { FAKE_UPSTREAM_PATH, freePorts } from "@hotswap/testkit";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { pino } from "pino";
-import { request } from "undici";
+import { Client, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProxyHandle, startProxy } from "../src/app.ts";
 
@@ -95,6 +95,27 @@ describe("proxy in-process", () => {
     expect(res.text).toContain("served-a");
     const running = await request(`${proxy.url}/running`).then((r) => r.body.json());
     expect(running).toMatchObject({ running: [{ model: "a", state: "ready" }] });
+  });
+
+  it("proxy: a model route with a query or a dot segment is parsed as a URL and reaches the model", async () => {
+    // Raw targets, sent as written: undici's `request(url)` would normalise the dot segment.
+    const client = new Client(proxy.url);
+    try {
+      for (const path of ["/v1/chat/completions?trace=1", "/v1/./chat/completions"]) {
+        const res = await client.request({
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json", "x-fake-echo": "1" },
+          body: JSON.stringify({ model: "alpha", messages: [] }),
+        });
+        expect(res.statusCode, path).toBe(200);
+        const answer = (await res.body.json()) as { fake: { name: string; echo: { path: string } } };
+        expect(answer.fake.name).toBe("a");
+        expect(answer.fake.echo.path, path).toBe("/v1/chat/completions");
+      }
+    } finally {
+      await client.close();
+    }
   });
 
   it("proxy: /v1/models lists configured models without unlisted ones", async () => {

@@ -39,4 +39,36 @@ describe("forward headers", () => {
       }),
     ).toEqual({ "content-type": "text/event-stream", "x-request-id": "abc" });
   });
+
+  it("forward headers: every hop-by-hop name is dropped both ways, names of the same length are kept", () => {
+    const hop = [
+      "connection",
+      "keep-alive",
+      "proxy-authenticate",
+      "proxy-authorization",
+      "proxy-connection",
+      "te",
+      "trailer",
+      "transfer-encoding",
+      "upgrade",
+      "expect",
+      "host",
+    ];
+    // Near misses: a hop-by-hop length with other characters, or one character more.
+    const kept = [
+      "tf",
+      "hosts",
+      "hose",
+      "expert",
+      "trailed",
+      "upgrades",
+      "connectio2",
+      "keep-alivf",
+      "x-proxy-connectio",
+    ];
+    const headers = Object.fromEntries([...hop, ...kept].map((name) => [name, "v"]));
+    expect(Object.keys(upstreamHeaders(headers, [], null)).sort()).toEqual([...kept].sort());
+    const upper = Object.fromEntries([...hop, ...kept].map((name) => [name.toUpperCase(), "v"]));
+    expect(Object.keys(clientHeaders(upper)).sort()).toEqual(kept.map((name) => name.toUpperCase()).sort());
+  });
 });

@@ -12,6 +12,7 @@
  */
 import type { CoreConfig } from "./config.ts";
 import { grantedBucket } from "./granted.ts";
+import { copyModel, copyRequest } from "./record-copies.ts";
 import type { GrantedTable, ModelState, RequestRecord, State } from "./state.ts";
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -61,9 +62,25 @@ export interface DraftSession {
   readonly baseGranted: GrantedTable;
 }
 
-/** Pure. A draft of `state` (arrays copied, records shared until changed). */
+/**
+ * Pure. A draft of `state` (arrays copied, records shared until changed). Field by field,
+ * not a spread, as in record-copies.ts (a field added to State fails to compile here).
+ */
 export function draftOf(state: State): Draft {
-  return { ...state, queue: state.queue.slice(), preloads: state.preloads.slice() };
+  return {
+    config: state.config,
+    now: state.now,
+    models: state.models,
+    queue: state.queue.slice(),
+    granted: state.granted,
+    preloads: state.preloads.slice(),
+    nextInstance: state.nextInstance,
+    nextSeq: state.nextSeq,
+    shuttingDown: state.shuttingDown,
+    shutdownForce: state.shutdownForce,
+    shutdownDone: state.shutdownDone,
+    wakeAt: state.wakeAt,
+  };
 }
 
 /** A fresh queue memo for one step. */
@@ -156,7 +173,7 @@ export function editModel(s: DraftSession, id: string): ModelDraft | undefined {
   if (isFresh(s, m)) return m as ModelDraft;
   // The arrays stay shared until changed: copying a long inFlight on every edit (a finish
   // only moves lastUsedAt too) would make each step cost in proportion to requests in flight.
-  const copy: ModelDraft = { ...m };
+  const copy = copyModel(m);
   putModel(s, copy);
   return copy;
 }
@@ -170,8 +187,9 @@ export function addInFlight(s: DraftSession, m: ModelDraft, id: string): void {
     (m.inFlight as string[]).push(id);
     return;
   }
-  // toSpliced allocates the new length once (concat takes a slow generic path in V8).
-  const next = m.inFlight.toSpliced(m.inFlight.length, 0, id);
+  // toSpliced allocates the new length once (concat takes a slow generic path in V8); the
+  // first request in flight (every grant of a model serving one at a time) needs no copy.
+  const next = m.inFlight.length === 0 ? [id] : m.inFlight.toSpliced(m.inFlight.length, 0, id);
   markFresh(s, next);
   m.inFlight = next;
 }
@@ -183,8 +201,8 @@ export function removeInFlightAt(s: DraftSession, m: ModelDraft, index: number):
     return;
   }
   // One copy at the new length (a slice then a splice copies, then shifts, and allocates
-  // the removed element's array).
-  const next = m.inFlight.toSpliced(index, 1);
+  // the removed element's array); the last request in flight leaves nothing to copy.
+  const next: string[] = m.inFlight.length === 1 ? [] : m.inFlight.toSpliced(index, 1);
   markFresh(s, next);
   m.inFlight = next;
 }
@@ -232,7 +250,7 @@ export function editGranted(s: DraftSession, id: string): RequestDraft | undefin
   if (!r) return undefined;
   if (isFresh(s, r)) return r as RequestDraft;
   // Hashed and found once: the copy goes straight to the same place in the owned bucket.
-  const copy: RequestDraft = { ...r };
+  const copy = copyRequest(r);
   markFresh(s, copy);
   ownBucket(s, b)[at] = copy;
   return copy;
@@ -243,7 +261,7 @@ export function editQueued(s: DraftSession, index: number): RequestDraft | undef
   const r = s.d.queue[index];
   if (!r) return undefined;
   if (isFresh(s, r)) return r as RequestDraft;
-  const copy: RequestDraft = { ...r };
+  const copy = copyRequest(r);
   markFresh(s, copy);
   s.d.queue[index] = copy;
   return copy;

@@ -11,6 +11,7 @@ import { addInFlight, dequeueAt, editModel, editQueued, putGranted, queuedModelS
 import { anyGranted } from "./granted.ts";
 import { modelConfig, residentViews } from "./models.ts";
 import { headOfLine } from "./queue.ts";
+import { copyRequest } from "./record-copies.ts";
 import type { ModelState, RequestRecord } from "./state.ts";
 import { type StepContext, stopModel } from "./step-context.ts";
 import { runSwaps, startPending } from "./swaps.ts";
@@ -23,7 +24,11 @@ function grant(ctx: StepContext, r: RequestRecord, pass: GrantPass): void {
   // Decided before the grant makes r's model busier (which could change the head's plan).
   const bypassed = passedOver(ctx, r, pass);
   dequeueAt(ctx, at);
-  putGranted(ctx, { ...r, status: "granted", instance: m.instance, reported: null });
+  const granted = copyRequest(r);
+  granted.status = "granted";
+  granted.instance = m.instance;
+  granted.reported = null;
+  putGranted(ctx, granted);
   addInFlight(ctx, m, r.id);
   m.grantLimit = modelConfig(d, r.model)?.concurrencyLimit ?? m.inFlight.length;
   m.lastUsedAt = d.now;

@@ -18,25 +18,45 @@ import type { ForwardBody } from "../body/body-rewriter.ts";
 import { LeasedBody } from "../body/leased-body.ts";
 import type { ClientGone } from "../requests/client-gone.ts";
 import { UpstreamUnreachableError } from "./errors.ts";
-import { ForwardHandler } from "./forward-handler.ts";
+import { ForwardHandler, type ForwardOutcome } from "./forward-handler.ts";
 import { errorFrames } from "./loading-state.ts";
 import { upstreamBase } from "./upstream-base.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
 
-/** Connection-level headers (RFC 9110 7.6.1) plus ones undici sets itself or rejects. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "expect",
-  "host",
-]);
+/**
+ * Connection-level headers (RFC 9110 7.6.1) plus ones undici sets itself or rejects:
+ * connection, keep-alive, proxy-authenticate, proxy-authorization, proxy-connection, te,
+ * trailer, transfer-encoding, upgrade, expect, host. `name` in lower case.
+ *
+ * A switch on the length rather than a Set: this runs for every header of every request and
+ * response, and header names are fresh strings (node:http and undici lower-case all but
+ * the best-known names per message), so `Set.has` hashed each one first; most names here
+ * fail on the length alone.
+ */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name === "te";
+    case 4:
+      return name === "host";
+    case 6:
+      return name === "expect";
+    case 7:
+      return name === "trailer" || name === "upgrade";
+    case 10:
+      return name === "connection" || name === "keep-alive";
+    case 16:
+      return name === "proxy-connection";
+    case 17:
+      return name === "transfer-encoding";
+    case 18:
+      return name === "proxy-authenticate";
+    case 19:
+      return name === "proxy-authorization";
+    default:
+      return false;
+  }
+}
 
 export interface ForwardRequest {
   /** The model's upstream base URL (`proxy` in the config), possibly with a path prefix. */
@@ -86,7 +106,7 @@ export function upstreamHeaders(
   const rewritten = length >= 0;
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (value === undefined || isHopByHop(name)) continue;
     if (listed?.includes(name) || (drop.length > 0 && drop.includes(name))) continue;
     // A rewritten body has its own length; a streamed one keeps the client's.
     if (rewritten && name === "content-length") continue;
@@ -101,13 +121,18 @@ export function clientHeaders(headers: Record<string, string | string[] | undefi
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
+    if (value === undefined || isHopByHop(name.toLowerCase())) continue;
     out[name] = value;
   }
   return out;
 }
 
-export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {
+/**
+ * Sends the request upstream and returns the handler writing its answer to `res`; await
+ * `handler.done`, then give its outcome to `settleForward`. Split from `forward` so the hot
+ * path awaits the handler's promise itself rather than through one more async frame.
+ */
+export function startForward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): ForwardHandler {
   const base = upstreamBase(fr.upstream);
   const handler = new ForwardHandler(res, fr.headSent, fr.client, clientHeaders);
   const path = `${base.prefix}${fr.path}`;
@@ -140,12 +165,31 @@ export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: Ser
   } catch (err) {
     handler.onResponseError(null as never, err as Error);
   }
-  const outcome = await handler.done;
+  return handler;
+}
+
+/**
+ * Finishes a forward of `model` once `handler.done` gave `outcome`: throws
+ * `UpstreamUnreachableError` when nothing was answered, and ends a started loading stream
+ * with an error frame when upstream answered with an error.
+ */
+export function settleForward(
+  model: string,
+  handler: ForwardHandler,
+  outcome: ForwardOutcome,
+  res: ServerResponse,
+): void {
   if (outcome === "unreachable") {
-    throw new UpstreamUnreachableError(fr.model, handler.error?.message ?? "no answer");
+    throw new UpstreamUnreachableError(model, handler.error?.message ?? "no answer");
   }
   if (outcome === "upstreamError") {
-    const err = new UpstreamUnreachableError(fr.model, `status ${handler.errorStatus}: ${handler.errorText}`);
+    const err = new UpstreamUnreachableError(model, `status ${handler.errorStatus}: ${handler.errorText}`);
     if (!res.writableEnded && !res.destroyed) res.end(errorFrames(err));
   }
+}
+
+/** `startForward`, then `settleForward` once the answer is over. */
+export async function forward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): Promise<void> {
+  const handler = startForward(pools, fr, res);
+  settleForward(fr.model, handler, await handler.done, res);
 }

@@ -14,7 +14,8 @@ import type { ProcessTable } from "../process-table.ts";
 import { ClientGone } from "../requests/client-gone.ts";
 import type { Ticket, TicketRegistry } from "../requests/ticket.ts";
 import { HttpError } from "./errors.ts";
-import { forward } from "./forward.ts";
+import { settleForward, startForward } from "./forward.ts";
+import type { ForwardHandler } from "./forward-handler.ts";
 import { LoadingStateWriter, SSE_HEADERS } from "./loading-state.ts";
 import { sendError } from "./respond.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
@@ -76,7 +77,7 @@ function maybeLoadingState(
   return writer;
 }
 
-/** Forwards a granted request to the model's current upstream. */
+/** Starts forwarding a granted request to the model's current upstream (see `startForward`). */
 function forwardGranted(
   deps: ModelRequestDeps,
   req: IncomingMessage,
@@ -84,10 +85,10 @@ function forwardGranted(
   mr: ModelRequest,
   client: ClientGone,
   headSent: boolean,
-): Promise<void> {
+): ForwardHandler {
   // Read at grant time: a config reload may have moved the model while the request waited.
   const target = deps.config().models[mr.model];
-  return forward(
+  return startForward(
     deps.pools,
     {
       upstream: target?.proxy ?? "",
@@ -155,6 +156,9 @@ export async function serveModelRequest(
     answerRejected(deps, res, mr, null, ticket.error);
     return;
   }
+  // Granted in the arrival's own dispatch, it is delivered at that same instant: no second
+  // clock read.
+  let deliveredAt = arrivedAt;
   if (ticket.state !== "granted") {
     loading = maybeLoadingState(deps, res, mr, ticket);
     try {
@@ -163,12 +167,14 @@ export async function serveModelRequest(
       if (!client.gone) answerRejected(deps, res, mr, loading, err);
       return;
     }
+    deliveredAt = deps.now();
   }
   if (client.gone) return;
-  deps.dispatch({ type: "grantDelivered", id: ticket.id, at: deps.now() });
+  deps.dispatch({ type: "grantDelivered", id: ticket.id, at: deliveredAt });
   loading?.ready();
   try {
-    await forwardGranted(deps, req, res, mr, client, loading !== null);
+    const handler = forwardGranted(deps, req, res, mr, client, loading !== null);
+    settleForward(mr.model, handler, await handler.done, res);
   } catch (err) {
     if (!client.gone) {
       if (loading) loading.fail(asHttpError(err));

@@ -10,6 +10,8 @@ import { MalformedJsonError, MissingModelError, UnknownModelError } from "./erro
 import { serveModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
 import { type BodyParts, readBody } from "./read-body.ts";
+import type { RequestTarget } from "./request-target.ts";
+import { failRequest } from "./respond.ts";
 import type { RouteContext } from "./route-context.ts";
 
 /** llama-swap's model-selected paths. */
@@ -39,8 +41,15 @@ export interface ModelSelection {
   readonly body: ForwardBody;
 }
 
+/**
+ * The content type nearly every inference request carries: compared as is before any
+ * pattern is tried (two regular expressions per request otherwise).
+ */
+const PLAIN_JSON = "application/json";
+
 /** JSON by content type, or by its first byte: `curl -d` labels JSON as form-urlencoded. */
 function looksLikeJson(contentType: string | undefined, body: BodyParts): boolean {
+  if (contentType === PLAIN_JSON) return true;
   if (contentType && /\bjson\b/i.test(contentType)) return true;
   return body.firstNonSpace() === 0x7b;
 }
@@ -53,11 +62,11 @@ function looksLikeJson(contentType: string | undefined, body: BodyParts): boolea
  */
 export function selectModel(
   ctx: RouteContext,
-  url: URL,
+  url: RequestTarget,
   contentType: string | undefined,
   body: BodyParts,
 ): Selected | Promise<Selected> {
-  const boundary = multipartBoundary(contentType);
+  const boundary = contentType === PLAIN_JSON ? null : multipartBoundary(contentType);
   if (boundary !== null) {
     const bytes = body.bytes();
     const field = multipartField(bytes, boundary, "model");
@@ -86,7 +95,7 @@ export function selectModel(
 type Selected = ModelSelection & { readonly model: string };
 
 /** The selection a JSON rewrite answer gives (the `?model=` fallback when the body names none). */
-function fromRewrite(ctx: RouteContext, url: URL, result: PartsAnswer): Selected {
+function fromRewrite(ctx: RouteContext, url: RequestTarget, result: PartsAnswer): Selected {
   try {
     if (!result.ok) {
       const fallback = result.code === "missing_model" ? queryModel(url) : null;
@@ -108,26 +117,31 @@ function resolved(ctx: RouteContext, requested: string): { requested: string; mo
   return { requested, model };
 }
 
+/** Reads, selects and serves an inference request. Never rejects: failures are answered here. */
 export async function handleModelRoute(
   ctx: RouteContext,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestTarget,
 ): Promise<void> {
-  const body = await readBody(req);
-  const picked = selectModel(ctx, url, req.headers["content-type"], body);
-  const selection = picked instanceof Promise ? await picked : picked;
   try {
-    await serveModelRequest(ctx, req, res, {
-      model: selection.model,
-      requested: selection.requested,
-      stream: selection.stream,
-      body: selection.body,
-      path: `${url.pathname}${url.search}`,
-    });
-  } finally {
-    // Rejected or cancelled before forwarding: the slab goes back (a sent body returns it itself).
-    if (selection.body instanceof LeasedBody) selection.body.releaseUnsent();
+    const body = await readBody(req);
+    const picked = selectModel(ctx, url, req.headers["content-type"], body);
+    const selection = picked instanceof Promise ? await picked : picked;
+    try {
+      await serveModelRequest(ctx, req, res, {
+        model: selection.model,
+        requested: selection.requested,
+        stream: selection.stream,
+        body: selection.body,
+        path: `${url.pathname}${url.search}`,
+      });
+    } finally {
+      // Rejected or cancelled before forwarding: the slab goes back (a sent body returns it itself).
+      if (selection.body instanceof LeasedBody) selection.body.releaseUnsent();
+    }
+  } catch (err) {
+    failRequest(req, res, err);
   }
 }
 

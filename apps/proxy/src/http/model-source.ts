@@ -2,6 +2,7 @@
  * Where a request names its model, besides JSON bodies (see body/rewrite.ts):
  * a multipart form field `model` (audio transcriptions, image edits) or `?model=`.
  */
+import type { RequestTarget } from "./request-target.ts";
 
 /** The boundary of a `multipart/form-data` content type, or null. */
 export function multipartBoundary(contentType: string | undefined): string | null {
@@ -59,7 +60,8 @@ export function replaceMultipartField(body: Buffer, boundary: string, name: stri
 }
 
 /** The `model` query parameter, or null. */
-export function queryModel(url: URL): string | null {
-  const value = url.searchParams.get("model");
+export function queryModel(url: RequestTarget): string | null {
+  if (url.search === "") return null;
+  const value = new URLSearchParams(url.search).get("model");
   return value === null || value === "" ? null : value;
 }

@@ -1,5 +1,5 @@
 /** Small response helpers; every error answer goes through `sendError`. */
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "./errors.ts";
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -32,4 +32,11 @@ export function sendError(res: ServerResponse, err: unknown): void {
           `internal error: ${(err as Error)?.message ?? err}`,
         );
   sendJson(res, httpError.status, httpError.body());
+}
+
+/** Answers a request whose route failed with `err` (see `sendError`). */
+export function failRequest(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  sendError(res, err);
+  // Unread request bytes would otherwise sit in the socket of a kept-alive connection.
+  if (!req.complete) req.resume();
 }

@@ -9,26 +9,36 @@ import { applyCors } from "./cors.ts";
 import { RouteNotFoundError } from "./errors.ts";
 import { handleLogRoute } from "./log-routes.ts";
 import { handleModelRoute, handleUpstreamRoute, MODEL_PATHS } from "./model-routes.ts";
-import { sendError, sendText } from "./respond.ts";
+import { isPlainPath, parseTarget } from "./request-target.ts";
+import { failRequest, sendText } from "./respond.ts";
 import type { RouteContext } from "./route-context.ts";
 
 /**
- * Routes one request. Not async: the inference routes (nearly every request) return their
- * handler's promise as is, rather than through one more async frame and its await, which
- * cost a promise and a microtask per request. Throws or rejects on failure.
+ * Routes one request. Not async, and the inference routes (nearly every request) answer
+ * their own failures: one more async frame and its await, or a rejection handler, would
+ * cost a promise and a microtask per request. Otherwise throws or rejects on failure.
  */
 function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
-  const url = new URL(req.url ?? "/", "http://hotswap.invalid");
-  const path = url.pathname;
+  const raw = req.url ?? "/";
+  // A plain path (nearly every request) is its own pathname: no URL is built for it unless
+  // a route below needs one (request-target.ts).
+  const url = isPlainPath(raw) ? null : parseTarget(raw);
+  const path = url === null ? raw : url.pathname;
   if (applyCors(req, res)) return undefined;
   if (path === "/health") {
     sendText(res, 200, "OK");
     return undefined;
   }
   checkAuth(ctx.config().apiKeys, path, req.headers);
-  if (req.method === "POST" && MODEL_PATHS.has(path)) return handleModelRoute(ctx, req, res, url);
-  if (path.startsWith("/upstream/")) return handleUpstreamRoute(ctx, req, res, url);
-  return routeRest(ctx, req, res, url, path);
+  if (req.method === "POST" && MODEL_PATHS.has(path)) {
+    // It answers its own failures and never rejects: no handler to add (a promise and a
+    // microtask per request saved).
+    void handleModelRoute(ctx, req, res, url ?? { pathname: path, search: "" });
+    return undefined;
+  }
+  const full = url ?? parseTarget(raw);
+  if (path.startsWith("/upstream/")) return handleUpstreamRoute(ctx, req, res, full);
+  return routeRest(ctx, req, res, full, path);
 }
 
 /** Management and log routes. */
@@ -46,19 +56,14 @@ async function routeRest(
 
 /** The request listener for node:http. Never throws, never rejects. */
 export function createRequestHandler(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
-    sendError(res, err);
-    // Unread request bytes would otherwise sit in the socket of a kept-alive connection.
-    if (!req.complete) req.resume();
-  };
   return (req, res) => {
     let pending: Promise<void> | undefined;
     try {
       pending = route(ctx, req, res);
     } catch (err) {
-      fail(req, res, err);
+      failRequest(req, res, err);
       return;
     }
-    pending?.catch((err: unknown) => fail(req, res, err));
+    pending?.catch((err: unknown) => failRequest(req, res, err));
   };
 }

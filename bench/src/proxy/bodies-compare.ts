@@ -11,7 +11,7 @@
  */
 
 import { measurePair, median, type WindowPair, type WindowTarget } from "./bodies-windows.ts";
-import { findNginx, startNginx } from "./nginx.ts";
+import { startNginxIfAvailable } from "./nginx.ts";
 import { childPids } from "./proc-stats.ts";
 import { type RunningServer, startFastUpstream } from "./servers.ts";
 
@@ -61,18 +61,12 @@ async function startBaselines(
     const direct = await startFastUpstream();
     servers.push(direct);
     const targets: [ComparedPath, WindowTarget][] = [["direct", { url: direct.url, pid: null }]];
-    const lookup = findNginx(install);
-    let nginxNote: string;
-    if (lookup.ok) {
-      const nginx = await startNginx(lookup.path, direct.url);
-      servers.push(nginx);
-      targets.push(["nginx", { url: nginx.url, pid: childPids(nginx.pid)[0] ?? null }]);
-      nginxNote = `${lookup.path}, 1 worker, request and response buffering off`;
-    } else {
-      nginxNote = `nginx skipped: ${lookup.why}`;
-      log(nginxNote);
+    const nginx = await startNginxIfAvailable(install, direct.url, log);
+    if (nginx.server !== null) {
+      servers.push(nginx.server);
+      targets.push(["nginx", { url: nginx.server.url, pid: childPids(nginx.server.pid)[0] ?? null }]);
     }
-    return { targets, nginxNote, stop };
+    return { targets, nginxNote: nginx.note, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -117,3 +117,30 @@ export async function startNginx(nginxPath: string, upstreamUrl: string): Promis
   await child.stop();
   throw new Error(`nginx did not listen on ${port}: ${child.lines.map((l) => l.text).join("\n")}`);
 }
+
+/** nginx started in front of an upstream, or why it was not (`server` null). */
+export interface NginxBeside {
+  readonly server: RunningServer | null;
+  /** How it runs, or "nginx skipped: <why>". */
+  readonly note: string;
+}
+
+/**
+ * Finds (or installs, see `findNginx`) and starts nginx in front of `upstreamUrl`; when it
+ * cannot be had, logs why and resolves with no server. Throws only if a found nginx fails
+ * to start.
+ */
+export async function startNginxIfAvailable(
+  install: boolean,
+  upstreamUrl: string,
+  log: (line: string) => void,
+): Promise<NginxBeside> {
+  const lookup = findNginx(install);
+  if (!lookup.ok) {
+    const note = `nginx skipped: ${lookup.why}`;
+    log(note);
+    return { server: null, note };
+  }
+  const server = await startNginx(lookup.path, upstreamUrl);
+  return { server, note: `${lookup.path}, 1 worker, keepalive 512, request and response buffering off` };
+}

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { freePort } from "@hotswap/testkit";
 import { configYaml } from "./configs.ts";
 import { warm } from "./http-client.ts";
-import { findNginx, startNginx } from "./nginx.ts";
+import { startNginxIfAvailable } from "./nginx.ts";
 import { childPids } from "./proc-stats.ts";
 import {
   FAST_UPSTREAM_PATH,
@@ -66,16 +66,11 @@ export async function startOverheadPaths(install: boolean, log: (l: string) => v
     const direct = await startFastUpstream();
     servers.push(direct);
     const paths: BenchPath[] = [{ path: "direct", url: direct.url, proxyPids: [], upstreamPid: direct.pid }];
-    const lookup = findNginx(install);
-    let nginxNote: string;
-    if (lookup.ok) {
-      const nginx = await startNginx(lookup.path, direct.url);
-      servers.push(nginx);
-      paths.push({ path: "nginx", url: nginx.url, proxyPids: childPids(nginx.pid), upstreamPid: direct.pid });
-      nginxNote = `${lookup.path}, 1 worker, keepalive 512`;
-    } else {
-      nginxNote = `nginx skipped: ${lookup.why}`;
-      log(nginxNote);
+    const nginx = await startNginxIfAvailable(install, direct.url, log);
+    if (nginx.server !== null) {
+      servers.push(nginx.server);
+      const pids = childPids(nginx.server.pid);
+      paths.push({ path: "nginx", url: nginx.server.url, proxyPids: pids, upstreamPid: direct.pid });
     }
     const floor = await startBareNodeProxy(direct.url);
     servers.push(floor);
@@ -83,7 +78,7 @@ export async function startOverheadPaths(install: boolean, log: (l: string) => v
     const hotswap = await startHotswapPath([]);
     servers.push(hotswap.server);
     paths.push(hotswap.path);
-    return { servers, paths, nginxNote };
+    return { servers, paths, nginxNote: nginx.note };
   } catch (err) {
     // A path that cannot start must not leave the others running.
     await Promise.all(servers.map((s) => s.stop()));

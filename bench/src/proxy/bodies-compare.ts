@@ -10,10 +10,11 @@
  * requests suffer most. The fixed-rate mode offers every path the same load.
  */
 
-import { measurePair, median, type WindowPair, type WindowTarget } from "./bodies-windows.ts";
+import { measurePair, type WindowPair, type WindowTarget } from "./bodies-windows.ts";
 import { startNginxIfAvailable } from "./nginx.ts";
 import { childPids } from "./proc-stats.ts";
 import { type RunningServer, startFastUpstream } from "./servers.ts";
+import { median } from "./stats.ts";
 
 export type ComparedPath = "direct" | "nginx" | "hotswap";
 

@@ -90,9 +90,3 @@ export async function measurePair(
     non2xx: idle.small.non2xx + loaded.small.non2xx + (loaded.large?.non2xx ?? 0),
   };
 }
-
-/** The median of the known values (the lower middle one for an even count); null if none. */
-export function median(values: readonly (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  return known.length === 0 ? null : (known[Math.floor((known.length - 1) / 2)] as number);
-}

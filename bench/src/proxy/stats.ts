@@ -34,3 +34,9 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** Pure. The median of the known values (the lower middle one for an even count); null if none. */
+export function median(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  return known.length === 0 ? null : (known[Math.floor((known.length - 1) / 2)] as number);
+}

@@ -31,8 +31,8 @@ describe("proxy benches (smoke)", () => {
   test("overhead smoke: every path answers every request at c=1 and c=16, ratios and JSON written", async () => {
     const { report, json } = await smoke(overheadBench);
     const paths = report.nginx.used
-      ? ["direct", "nginx", "node-floor", "hotswap"]
-      : ["direct", "node-floor", "hotswap"];
+      ? ["direct", "nginx", "tcp-relay", "node-floor", "hotswap"]
+      : ["direct", "tcp-relay", "node-floor", "hotswap"];
     expect(report.rows.map((r) => `${r.path}@${r.connections}`).sort()).toEqual(
       [1, 16].flatMap((c) => paths.map((p) => `${p}@${c}`)).sort(),
     );
@@ -45,8 +45,14 @@ describe("proxy benches (smoke)", () => {
     expect(report.ratios.map((r) => r.connections)).toEqual([1, 16]);
     expect(report.ratios[0]?.rpsHotswapOverDirect).not.toBeNull();
     expect(report.ratios[0]?.rpsHotswapOverNodeFloor).not.toBeNull();
+    // Every proxy path (not direct) against direct, at both concurrencies.
+    expect(report.againstDirect.map((r) => `${r.path}@${r.connections}`).sort()).toEqual(
+      [1, 16].flatMap((c) => paths.filter((p) => p !== "direct").map((p) => `${p}@${c}`)).sort(),
+    );
+    for (const r of report.againstDirect) expect(r.rpsOverDirect, r.path).toBeGreaterThan(0);
     expect(json).toHaveProperty("rows");
     expect(json).toHaveProperty("ratios");
+    expect(json).toHaveProperty("againstDirect");
   });
 
   test("streaming smoke: every stream delivers every chunk directly and through hotswap", async () => {

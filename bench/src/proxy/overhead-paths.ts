@@ -1,8 +1,9 @@
 /**
  * The ways the overhead bench reaches the fast upstream, each with the pids whose CPU time it
  * charges per request: direct (the upstream), nginx (its worker processes, plus the same
- * upstream), node-floor (bare-node-proxy.ts: the least a Node proxy routing by `model` does,
- * plus the same upstream) and hotswap (the proxy process, plus its own model process).
+ * upstream), tcp-relay (tcp-relay.ts: a proxy process doing no HTTP work, only the two socket
+ * hops), node-floor (bare-node-proxy.ts: the least a Node proxy routing by `model` does, plus
+ * the same upstream) and hotswap (the proxy process, plus its own model process).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,9 +19,10 @@ import {
   startBareNodeProxy,
   startFastUpstream,
   startHotswap,
+  startTcpRelay,
 } from "./servers.ts";
 
-export type PathName = "direct" | "nginx" | "node-floor" | "hotswap";
+export type PathName = "direct" | "nginx" | "tcp-relay" | "node-floor" | "hotswap";
 
 export interface BenchPath {
   readonly path: PathName;
@@ -72,6 +74,9 @@ export async function startOverheadPaths(install: boolean, log: (l: string) => v
       const pids = childPids(nginx.server.pid);
       paths.push({ path: "nginx", url: nginx.server.url, proxyPids: pids, upstreamPid: direct.pid });
     }
+    const relay = await startTcpRelay(direct.url);
+    servers.push(relay);
+    paths.push({ path: "tcp-relay", url: relay.url, proxyPids: [relay.pid], upstreamPid: direct.pid });
     const floor = await startBareNodeProxy(direct.url);
     servers.push(floor);
     paths.push({ path: "node-floor", url: floor.url, proxyPids: [floor.pid], upstreamPid: direct.pid });

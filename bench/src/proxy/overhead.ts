@@ -22,10 +22,12 @@ import { ratio, round } from "./stats.ts";
 
 const DESCRIPTION = `overhead: POST non-streaming chat completions (~1 KB answers) from a separate autocannon
 process to one fast upstream reached directly, through nginx (1 worker, keepalive upstream),
-through node-floor (a bare node:http + undici proxy that only parses the body for "model":
-the least any Node proxy costs) and through hotswap with the model loaded. Fixed duration per
-concurrency; requests/s and per-response latency (p50/p99/max, float ms); ratios
-hotswap/direct, hotswap/nginx and hotswap/node-floor.`;
+through tcp-relay (a Node process piping each client connection to its own upstream one: no
+HTTP work, only the two extra socket hops every proxy pays), through node-floor (a bare
+node:http + undici proxy that only parses the body for "model": the least any Node HTTP proxy
+costs) and through hotswap with the model loaded. Fixed duration per concurrency; requests/s
+and per-response latency (p50/p99/max, float ms); ratios hotswap/direct, hotswap/nginx and
+hotswap/node-floor, and every proxy against direct.`;
 
 export interface OverheadRow extends HttpLoadResult {
   readonly path: PathName;
@@ -50,7 +52,17 @@ export interface OverheadReport extends BenchReport {
     readonly addedP50Ms: number | null;
     readonly addedP99Ms: number | null;
   }>;
+  /** Every proxy path against direct at each concurrency: what the targets ask of hotswap, asked of each. */
+  readonly againstDirect: readonly AgainstDirect[];
   readonly profile: readonly ProfileSummary[] | null;
+}
+
+export interface AgainstDirect {
+  readonly connections: number;
+  readonly path: PathName;
+  readonly rpsOverDirect: number;
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
 }
 
 function ratios(rows: readonly OverheadRow[], concurrencies: readonly number[]): OverheadReport["ratios"] {
@@ -71,6 +83,36 @@ function ratios(rows: readonly OverheadRow[], concurrencies: readonly number[]):
   });
 }
 
+function againstDirect(rows: readonly OverheadRow[]): AgainstDirect[] {
+  const out: AgainstDirect[] = [];
+  for (const r of rows) {
+    const d = rows.find((x) => x.path === "direct" && x.connections === r.connections);
+    const rps = d ? ratio(r.rps, d.rps) : null;
+    if (r.path === "direct" || !d || rps === null) continue;
+    out.push({
+      connections: r.connections,
+      path: r.path,
+      rpsOverDirect: round(rps),
+      addedP50Ms: round(r.latencyMs.p50 - d.latencyMs.p50, 4),
+      addedP99Ms: round(r.latencyMs.p99 - d.latencyMs.p99, 4),
+    });
+  }
+  return out;
+}
+
+/** " (tcp-relay 0.450 x, nginx 0.461 x)": the same figure for the floors, beside the verdict's own. */
+function floorsNote(
+  rows: readonly AgainstDirect[],
+  connections: number,
+  figure: (r: AgainstDirect) => string,
+): string {
+  const shown = (["tcp-relay", "nginx"] as const).flatMap((p) => {
+    const r = rows.find((x) => x.path === p && x.connections === connections);
+    return r ? [`${p} ${figure(r)}`] : [];
+  });
+  return shown.length === 0 ? "" : ` (${shown.join(", ")})`;
+}
+
 /** Smoke runs (cold, 0.5 s) report what they measured but judge nothing. */
 function verdicts(report: Omit<OverheadReport, "verdicts" | keyof BenchReport>, smoke: boolean): Verdict[] {
   const at64 = report.ratios.find((r) => r.connections === 64);
@@ -78,10 +120,12 @@ function verdicts(report: Omit<OverheadReport, "verdicts" | keyof BenchReport>, 
   const rd = at64?.rpsHotswapOverDirect ?? null;
   const rn = at64?.rpsHotswapOverNginx ?? null;
   const p50 = at1?.addedP50Ms ?? null;
+  const rps = (r: AgainstDirect): string => `${r.rpsOverDirect.toFixed(3)} x`;
+  const added = (r: AgainstDirect): string => `${r.addedP50Ms.toFixed(3)} ms`;
   return [
     verdict(
       "c=64 throughput >= 0.95 x direct",
-      rd === null ? "-" : `${rd.toFixed(3)} x`,
+      rd === null ? "-" : `${rd.toFixed(3)} x${floorsNote(report.againstDirect, 64, rps)}`,
       rd === null ? null : rd >= 0.95,
     ),
     verdict(
@@ -91,7 +135,7 @@ function verdicts(report: Omit<OverheadReport, "verdicts" | keyof BenchReport>, 
     ),
     verdict(
       "c=1 added p50 <= 0.15 ms",
-      p50 === null ? "-" : `${p50.toFixed(3)} ms`,
+      p50 === null ? "-" : `${p50.toFixed(3)} ms${floorsNote(report.againstDirect, 1, added)}`,
       p50 === null || smoke ? null : p50 <= 0.15,
     ),
   ];
@@ -177,6 +221,7 @@ async function run(
     nginx: { used: started.paths.some((p) => p.path === "nginx"), note: started.nginxNote },
     rows,
     ratios: ratios(rows, concurrencies),
+    againstDirect: againstDirect(rows),
     profile,
   };
   return { ...base, ...body, verdicts: verdicts(body, args.smoke) };
@@ -229,7 +274,31 @@ function render(report: OverheadReport): string {
       cell(r.addedP99Ms, 3),
     ]),
   );
-  const parts = [`nginx: ${report.nginx.note}`, table, "", ratioTable];
+  const directTable = formatTable(
+    [
+      { header: "conc", align: "right" },
+      { header: "path", align: "left" },
+      { header: "rps/direct", align: "right" },
+      { header: "added p50 ms", align: "right" },
+      { header: "added p99 ms", align: "right" },
+    ],
+    report.againstDirect.map((r) => [
+      String(r.connections),
+      r.path,
+      r.rpsOverDirect.toFixed(3),
+      r.addedP50Ms.toFixed(3),
+      r.addedP99Ms.toFixed(3),
+    ]),
+  );
+  const parts = [
+    `nginx: ${report.nginx.note}`,
+    table,
+    "",
+    ratioTable,
+    "",
+    "every proxy against direct (the same run):",
+    directTable,
+  ];
   for (const p of report.profile ?? []) {
     parts.push(
       "",

@@ -92,6 +92,15 @@ export function startBareNodeProxy(upstreamUrl: string): Promise<RunningServer> 
   });
 }
 
+export const TCP_RELAY_PATH = fileURLToPath(new URL("./tcp-relay.ts", import.meta.url));
+
+/** Starts the TCP relay (the overhead bench's no-HTTP floor) in front of `upstreamUrl`. */
+export function startTcpRelay(upstreamUrl: string): Promise<RunningServer> {
+  return startListening("tcp relay", [TCP_RELAY_PATH, upstreamUrl], {
+    env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
+  });
+}
+
 export interface HotswapOptions {
   readonly configYaml: string;
   /** Extra node flags, e.g. `--cpu-prof`. */

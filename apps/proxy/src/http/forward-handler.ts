@@ -5,7 +5,8 @@
  * with a stack trace): measurable on the hot path. Here each chunk goes from undici's parser
  * to `res.write`, with backpressure by pausing the upstream connection.
  *
- * Outcome (the `done` promise; it never rejects):
+ * Outcome, given once to the `ForwardListener` (synchronously, from undici's callback that
+ * ended the forward) and by the `done` promise (it never rejects):
  * - "served": the whole answer was handed to `res` (`res.end()` called);
  * - "unreachable": failed before a response head arrived (`error` says why; nothing was
  *   written to `res`);
@@ -22,6 +23,15 @@ export type ForwardOutcome = "served" | "unreachable" | "cut" | "upstreamError";
 /** Bound on an upstream error body kept for the client's error frame. */
 const ERROR_TEXT_LIMIT = 2000;
 
+/**
+ * Told the outcome once the forward is over. An object with a method rather than a callback:
+ * the hot path passes the object that already holds the request, so no closure is made per
+ * request. Must not throw (it runs inside undici's parser callback).
+ */
+export interface ForwardListener {
+  forwarded(handler: ForwardHandler, outcome: ForwardOutcome): void;
+}
+
 export class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
   readonly #headSent: boolean;
@@ -32,8 +42,10 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   #waitingForDrain = false;
   #errorChunks: Buffer[] | null = null;
   #errorBytes = 0;
-  #settle!: (outcome: ForwardOutcome) => void;
-  readonly done: Promise<ForwardOutcome>;
+  readonly #listener: ForwardListener | null;
+  #outcome: ForwardOutcome | null = null;
+  #done: Promise<ForwardOutcome> | null = null;
+  #settle: ((outcome: ForwardOutcome) => void) | null = null;
   error: Error | null = null;
   errorStatus = 0;
   errorText = "";
@@ -43,15 +55,31 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
     headSent: boolean,
     client: ClientGone,
     toClientHeaders: (headers: Record<string, string | string[] | undefined>) => OutgoingHttpHeaders,
+    listener: ForwardListener | null = null,
   ) {
     this.#res = res;
     this.#headSent = headSent;
     this.#client = client;
     this.#toClientHeaders = toClientHeaders;
-    this.done = new Promise((resolve) => {
-      this.#settle = resolve;
-    });
+    this.#listener = listener;
     client.listen(this.#onAbort);
+  }
+
+  /**
+   * The outcome as a promise (never rejects). Made on first read: the hot path passes a
+   * listener instead, which saves a promise, its resolver and a microtask per request.
+   */
+  get done(): Promise<ForwardOutcome> {
+    if (this.#done === null) {
+      const outcome = this.#outcome;
+      this.#done =
+        outcome !== null
+          ? Promise.resolve(outcome)
+          : new Promise((resolve) => {
+              this.#settle = resolve;
+            });
+    }
+    return this.#done;
   }
 
   readonly #onAbort = (): void => {
@@ -64,9 +92,12 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
   };
 
   #finish(outcome: ForwardOutcome): void {
+    if (this.#outcome !== null) return;
+    this.#outcome = outcome;
     this.#client.listen(null);
     this.#controller = null;
-    this.#settle(outcome);
+    this.#settle?.(outcome);
+    this.#listener?.forwarded(this, outcome);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

@@ -18,7 +18,7 @@ import type { ForwardBody } from "../body/body-rewriter.ts";
 import { LeasedBody } from "../body/leased-body.ts";
 import type { ClientGone } from "../requests/client-gone.ts";
 import { UpstreamUnreachableError } from "./errors.ts";
-import { ForwardHandler, type ForwardOutcome } from "./forward-handler.ts";
+import { ForwardHandler, type ForwardListener, type ForwardOutcome } from "./forward-handler.ts";
 import { errorFrames } from "./loading-state.ts";
 import { upstreamBase } from "./upstream-base.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
@@ -128,13 +128,19 @@ export function clientHeaders(headers: Record<string, string | string[] | undefi
 }
 
 /**
- * Sends the request upstream and returns the handler writing its answer to `res`; await
- * `handler.done`, then give its outcome to `settleForward`. Split from `forward` so the hot
- * path awaits the handler's promise itself rather than through one more async frame.
+ * Sends the request upstream and returns the handler writing its answer to `res`; its
+ * outcome (`listener`, else `handler.done`) goes to `settleForward`. Split from `forward` so
+ * the hot path takes the outcome through its listener, with no promise or async frame. The
+ * listener may be told before this returns (a dispatch that fails at once).
  */
-export function startForward(pools: UpstreamPools, fr: ForwardRequest, res: ServerResponse): ForwardHandler {
+export function startForward(
+  pools: UpstreamPools,
+  fr: ForwardRequest,
+  res: ServerResponse,
+  listener: ForwardListener | null = null,
+): ForwardHandler {
   const base = upstreamBase(fr.upstream);
-  const handler = new ForwardHandler(res, fr.headSent, fr.client, clientHeaders);
+  const handler = new ForwardHandler(res, fr.headSent, fr.client, clientHeaders, listener);
   const path = `${base.prefix}${fr.path}`;
   const headers = upstreamHeaders(fr.headers, fr.dropHeaders, fr.body);
   try {

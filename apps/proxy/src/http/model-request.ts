@@ -15,7 +15,7 @@ import { ClientGone } from "../requests/client-gone.ts";
 import type { Ticket, TicketRegistry } from "../requests/ticket.ts";
 import { HttpError } from "./errors.ts";
 import { settleForward, startForward } from "./forward.ts";
-import type { ForwardHandler } from "./forward-handler.ts";
+import type { ForwardHandler, ForwardListener, ForwardOutcome } from "./forward-handler.ts";
 import { LoadingStateWriter, SSE_HEADERS } from "./loading-state.ts";
 import { sendError } from "./respond.ts";
 import type { UpstreamPools } from "./upstream-pools.ts";
@@ -85,6 +85,7 @@ function forwardGranted(
   mr: ModelRequest,
   client: ClientGone,
   headSent: boolean,
+  listener: ForwardListener,
 ): ForwardHandler {
   // Read at grant time: a config reload may have moved the model while the request waited.
   const target = deps.config().models[mr.model];
@@ -104,6 +105,7 @@ function forwardGranted(
       headSent,
     },
     res,
+    listener,
   );
 }
 
@@ -121,73 +123,188 @@ function answerRejected(
   else sendError(res, httpError);
 }
 
-export async function serveModelRequest(
+/**
+ * One admitted request's story, as an object rather than an async function: the fast path (a
+ * ready model with a free slot, granted in the arrival's own dispatch) then runs with no
+ * promise, async frame or microtask of its own, from admission to the forward's end (the
+ * forward's outcome arrives through `forwarded`, called by the ForwardHandler). Only a
+ * request that has to wait awaits its ticket.
+ */
+class ModelServe implements ForwardListener {
+  readonly #deps: ModelRequestDeps;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #mr: ModelRequest;
+  readonly #ticket: Ticket;
+  readonly #client = new ClientGone();
+  readonly #done: () => void;
+  #loading: LoadingStateWriter | null = null;
+  #arrivedAt = 0;
+  #ended = false;
+
+  constructor(
+    deps: ModelRequestDeps,
+    req: IncomingMessage,
+    res: ServerResponse,
+    mr: ModelRequest,
+    done: () => void,
+  ) {
+    this.#deps = deps;
+    this.#req = req;
+    this.#res = res;
+    this.#mr = mr;
+    this.#done = done;
+    this.#ticket = deps.tickets.create(mr.model);
+  }
+
+  /** Admits the request and, when it is granted at once, starts forwarding it. */
+  start(): void {
+    const deps = this.#deps;
+    const ticket = this.#ticket;
+    // `on`, not `once`: a response emits 'close' once, and `once` wraps the listener in a
+    // closure of its own for every request.
+    this.#res.on("close", () => this.#clientClosed());
+    const arrivedAt = deps.now();
+    this.#arrivedAt = arrivedAt;
+    deps.dispatch({ type: "requestArrived", id: ticket.id, model: this.#mr.model, at: arrivedAt });
+    // Fast path: a loaded model with a free slot is granted inside that dispatch (run-loop.ts
+    // delivers effects before returning), so there is nothing to wait for.
+    if (ticket.state === "rejected") {
+      this.#answerRejected(ticket.error);
+      this.#finish();
+      return;
+    }
+    // Granted in the arrival's own dispatch, it is delivered at that same instant: no second
+    // clock read.
+    if (ticket.state === "granted") {
+      this.#forward(arrivedAt);
+      return;
+    }
+    this.#loading = maybeLoadingState(deps, this.#res, this.#mr, ticket);
+    ticket.promise
+      .then(
+        () => this.#forward(deps.now()),
+        (err: unknown) => {
+          if (!this.#client.gone) this.#answerRejected(err);
+          this.#finish();
+        },
+      )
+      // Only a bug throws above: answered as an internal error rather than left unhandled.
+      .catch((err: unknown) => {
+        sendError(this.#res, err);
+        this.#finish();
+      });
+  }
+
+  #clientClosed(): void {
+    if (this.#res.writableFinished) return;
+    this.#client.mark();
+    this.#loading?.stop();
+    this.#close(false);
+  }
+
+  #close(completed: boolean): void {
+    const deps = this.#deps;
+    const ticket = this.#ticket;
+    const event = ticket.close(completed);
+    deps.tickets.delete(ticket.id);
+    if (event) deps.dispatch({ type: event, id: ticket.id, at: deps.now() });
+  }
+
+  #forward(deliveredAt: number): void {
+    if (this.#client.gone) {
+      this.#finish();
+      return;
+    }
+    const deps = this.#deps;
+    deps.dispatch({ type: "grantDelivered", id: this.#ticket.id, at: deliveredAt });
+    this.#loading?.ready();
+    try {
+      forwardGranted(deps, this.#req, this.#res, this.#mr, this.#client, this.#loading !== null, this);
+    } catch (err) {
+      this.#answerFailed(err);
+      this.#served();
+    }
+  }
+
+  /** ForwardListener: the forward is over (called once, possibly inside undici's callbacks). */
+  forwarded(handler: ForwardHandler, outcome: ForwardOutcome): void {
+    try {
+      settleForward(this.#mr.model, handler, outcome, this.#res);
+    } catch (err) {
+      this.#answerFailed(err);
+    } finally {
+      this.#served();
+    }
+  }
+
+  #answerRejected(err: unknown): void {
+    answerRejected(this.#deps, this.#res, this.#mr, this.#loading, err);
+  }
+
+  #answerFailed(err: unknown): void {
+    if (this.#client.gone) return;
+    if (this.#loading) this.#loading.fail(asHttpError(err));
+    else sendError(this.#res, err);
+  }
+
+  /** The forward ended (or failed to start): serveFinished, unless the client left first. */
+  #served(): void {
+    if (this.#ended) return;
+    // A client that left is reported as requestCancelled. Its 'close' handler aborts the
+    // forward, which ends it (and calls this) synchronously, before that handler's own close.
+    this.#close(!this.#client.gone);
+    const deps = this.#deps;
+    // Debug, not info: one line per request costs ~10 % of the proxy's CPU at full load
+    // (serialising, the stdout write and the /logs copy) for a fact most operators never read.
+    if (deps.logger.isLevelEnabled("debug")) {
+      const ms = Math.round(deps.now() - this.#arrivedAt);
+      const message = this.#client.gone ? "request cancelled by client" : "request served";
+      deps.logger.debug(
+        { model: this.#mr.model, path: this.#mr.path, status: this.#res.statusCode, ms },
+        message,
+      );
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#done();
+  }
+}
+
+/**
+ * Serves one request for a model, from admission to the end of its answer (see the file's
+ * header). `done` is called exactly once, when the request is over: answered, rejected,
+ * failed, or its client gone (a client gone before admission ends it at once, unadmitted).
+ * Failures are answered here; a synchronous throw (a bug) leaves `done` uncalled, for the
+ * caller to answer.
+ */
+export function startModelRequest(
+  deps: ModelRequestDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  mr: ModelRequest,
+  done: () => void,
+): void {
+  // The client left while its body was read or rewritten (a large body awaits the rewrite
+  // pool): its 'close' has fired already and nothing below would see it, so the request
+  // would be admitted, forwarded and hold a slot for nobody.
+  if (res.destroyed) {
+    done();
+    return;
+  }
+  new ModelServe(deps, req, res, mr, done).start();
+}
+
+/** `startModelRequest` as a promise: resolves when the request is over. */
+export function serveModelRequest(
   deps: ModelRequestDeps,
   req: IncomingMessage,
   res: ServerResponse,
   mr: ModelRequest,
 ): Promise<void> {
-  // The client left while its body was read or rewritten (a large body awaits the rewrite
-  // pool): its 'close' has fired already and nothing below would see it, so the request
-  // would be admitted, forwarded and hold a slot for nobody.
-  if (res.destroyed) return;
-  const ticket = deps.tickets.create(mr.model);
-  const client = new ClientGone();
-  let loading: LoadingStateWriter | null = null;
-  const close = (completed: boolean): void => {
-    const event = ticket.close(completed);
-    deps.tickets.delete(ticket.id);
-    if (event) deps.dispatch({ type: event, id: ticket.id, at: deps.now() });
-  };
-  // `on`, not `once`: a response emits 'close' once, and `once` wraps the listener in a
-  // closure of its own for every request.
-  res.on("close", () => {
-    if (res.writableFinished) return;
-    client.mark();
-    loading?.stop();
-    close(false);
-  });
-
-  const arrivedAt = deps.now();
-  deps.dispatch({ type: "requestArrived", id: ticket.id, model: mr.model, at: arrivedAt });
-  // Fast path: a loaded model with a free slot is granted inside that dispatch (run-loop.ts
-  // delivers effects before returning), so there is nothing to wait for.
-  if (ticket.state === "rejected") {
-    answerRejected(deps, res, mr, null, ticket.error);
-    return;
-  }
-  // Granted in the arrival's own dispatch, it is delivered at that same instant: no second
-  // clock read.
-  let deliveredAt = arrivedAt;
-  if (ticket.state !== "granted") {
-    loading = maybeLoadingState(deps, res, mr, ticket);
-    try {
-      await ticket.promise;
-    } catch (err) {
-      if (!client.gone) answerRejected(deps, res, mr, loading, err);
-      return;
-    }
-    deliveredAt = deps.now();
-  }
-  if (client.gone) return;
-  deps.dispatch({ type: "grantDelivered", id: ticket.id, at: deliveredAt });
-  loading?.ready();
-  try {
-    const handler = forwardGranted(deps, req, res, mr, client, loading !== null);
-    settleForward(mr.model, handler, await handler.done, res);
-  } catch (err) {
-    if (!client.gone) {
-      if (loading) loading.fail(asHttpError(err));
-      else sendError(res, err);
-    }
-  } finally {
-    close(true);
-    // Debug, not info: one line per request costs ~10 % of the proxy's CPU at full load
-    // (serialising, the stdout write and the /logs copy) for a fact most operators never read.
-    if (deps.logger.isLevelEnabled("debug")) {
-      const ms = Math.round(deps.now() - arrivedAt);
-      const message = client.gone ? "request cancelled by client" : "request served";
-      deps.logger.debug({ model: mr.model, path: mr.path, status: res.statusCode, ms }, message);
-    }
-  }
+  return new Promise((resolve) => startModelRequest(deps, req, res, mr, resolve));
 }

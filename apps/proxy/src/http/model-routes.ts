@@ -7,9 +7,9 @@ import type { ForwardBody, PartsAnswer } from "../body/body-rewriter.ts";
 import { LeasedBody } from "../body/leased-body.ts";
 import { resolveModelId } from "../body/rewrite.ts";
 import { MalformedJsonError, MissingModelError, UnknownModelError } from "./errors.ts";
-import { serveModelRequest } from "./model-request.ts";
+import { serveModelRequest, startModelRequest } from "./model-request.ts";
 import { multipartBoundary, multipartField, queryModel, replaceMultipartField } from "./model-source.ts";
-import { type BodyParts, readBody } from "./read-body.ts";
+import { type BodyParts, DEFAULT_BODY_LIMIT_BYTES, readBody } from "./read-body.ts";
 import type { RequestTarget } from "./request-target.ts";
 import { failRequest } from "./respond.ts";
 import type { RouteContext } from "./route-context.ts";
@@ -117,30 +117,78 @@ function resolved(ctx: RouteContext, requested: string): { requested: string; mo
   return { requested, model };
 }
 
-/** Reads, selects and serves an inference request. Never rejects: failures are answered here. */
-export async function handleModelRoute(
+/**
+ * Reads, selects and serves an inference request. Never throws: failures are answered here.
+ * Callbacks, not an async function: a small body is read, selected and served with no
+ * promise or microtask of this route's own (a large body's rewrite is the one await).
+ */
+export function handleModelRoute(
   ctx: RouteContext,
   req: IncomingMessage,
   res: ServerResponse,
   url: RequestTarget,
-): Promise<void> {
+): void {
+  readBody(
+    req,
+    DEFAULT_BODY_LIMIT_BYTES,
+    (body) => selectThenServe(ctx, req, res, url, body),
+    (err) => failRequest(req, res, err),
+  );
+}
+
+function selectThenServe(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: RequestTarget,
+  body: BodyParts,
+): void {
+  let picked: Selected | Promise<Selected>;
   try {
-    const body = await readBody(req);
-    const picked = selectModel(ctx, url, req.headers["content-type"], body);
-    const selection = picked instanceof Promise ? await picked : picked;
-    try {
-      await serveModelRequest(ctx, req, res, {
+    picked = selectModel(ctx, url, req.headers["content-type"], body);
+  } catch (err) {
+    failRequest(req, res, err);
+    return;
+  }
+  if (picked instanceof Promise) {
+    picked.then(
+      (selection) => serveSelected(ctx, req, res, url, selection),
+      (err: unknown) => failRequest(req, res, err),
+    );
+  } else {
+    serveSelected(ctx, req, res, url, picked);
+  }
+}
+
+/** Nothing to give back when the request is over (the body is a Buffer). */
+const NOTHING = (): void => {};
+
+function serveSelected(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: RequestTarget,
+  selection: Selected,
+): void {
+  const body = selection.body;
+  // Rejected or cancelled before forwarding: the slab goes back (a sent body returns it itself).
+  const done = body instanceof LeasedBody ? () => body.releaseUnsent() : NOTHING;
+  try {
+    startModelRequest(
+      ctx,
+      req,
+      res,
+      {
         model: selection.model,
         requested: selection.requested,
         stream: selection.stream,
-        body: selection.body,
+        body,
         path: `${url.pathname}${url.search}`,
-      });
-    } finally {
-      // Rejected or cancelled before forwarding: the slab goes back (a sent body returns it itself).
-      if (selection.body instanceof LeasedBody) selection.body.releaseUnsent();
-    }
+      },
+      done,
+    );
   } catch (err) {
+    done();
     failRequest(req, res, err);
   }
 }

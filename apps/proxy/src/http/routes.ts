@@ -31,9 +31,8 @@ function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Pr
   }
   checkAuth(ctx.config().apiKeys, path, req.headers);
   if (req.method === "POST" && MODEL_PATHS.has(path)) {
-    // It answers its own failures and never rejects: no handler to add (a promise and a
-    // microtask per request saved).
-    void handleModelRoute(ctx, req, res, url ?? { pathname: path, search: "" });
+    // It answers its own failures and never throws.
+    handleModelRoute(ctx, req, res, url ?? { pathname: path, search: "" });
     return undefined;
   }
   const full = url ?? parseTarget(raw);

@@ -3,15 +3,15 @@
  * around the real `step` (the core itself is untouched) to prove the suite catches it.
  *
  * The bug: a request granted to a model that was already ready before the step (the fast
- * path) is not counted in flight at the grant. The wrapper takes its id out of the model's
- * `inFlight` in the returned state and remembers it; only when `grantDelivered` arrives does
- * it put the id back (before the real step sees that event). A request for another model
+ * path) is not counted in flight at the grant. The wrapper takes it off the model's
+ * `inFlight` count in the returned state and remembers it; only when `grantDelivered` arrives
+ * does it count it again (before the real step sees that event). A request for another model
  * decided in that window finds the model idle, so the real planner and scheduler stop it
  * under the granted request. Grants made when the model becomes ready (processReady) are
  * counted at once, as in the fixed code, so only the window exhibits the bug.
  *
- * The wrapper touches only `models[id].phase`, `.instance` and `.inFlight` of the core's
- * plain state (the exported `State` type); the core's code is untouched.
+ * The wrapper reads `models[id].phase` and `.instance` and changes only `.inFlight` of the
+ * core's plain state (the exported `State` type); the core's code is untouched.
  */
 import type { Event, State } from "@hotswap/core";
 import { coreMachine, type Machine, type Transition } from "./machine.ts";
@@ -28,13 +28,21 @@ export interface PlantedState {
   readonly hidden: readonly Hidden[];
 }
 
-/** A copy of `state` with `requestId` removed from (or added to) `model`'s inFlight. */
-function withInFlight(state: State, model: string, requestId: string, present: boolean): State {
+/**
+ * Whether the real core counts a request granted on `instance` against `model` now: the
+ * model still runs that instance and is ready or stopping (once the process is gone the
+ * core zeroes the count and no longer counts the requests granted on it).
+ */
+function counts(state: State, model: string, instance: number): boolean {
+  const entry = state.models[model];
+  return entry?.instance === instance && (entry.phase === "ready" || entry.phase === "stopping");
+}
+
+/** A copy of `state` with `model`'s inFlight count moved by `delta`. */
+function withInFlight(state: State, model: string, delta: 1 | -1): State {
   const entry = state.models[model];
   if (!entry) return state;
-  const others = entry.inFlight.filter((id) => id !== requestId);
-  const inFlight = present ? [...others, requestId] : others;
-  return { ...state, models: { ...state.models, [model]: { ...entry, inFlight } } };
+  return { ...state, models: { ...state.models, [model]: { ...entry, inFlight: entry.inFlight + delta } } };
 }
 
 function plantedStep(state: PlantedState, event: Event): Transition<PlantedState> {
@@ -44,11 +52,9 @@ function plantedStep(state: PlantedState, event: Event): Transition<PlantedState
     event.type === "grantDelivered" || event.type === "serveFinished" || event.type === "requestCancelled";
   const late = settled ? hidden.find((h) => h.requestId === event.id) : undefined;
   if (late) {
-    // Counted only now: put it back where the real core expects it, if that process still runs.
+    // Counted only now: count it again as the real core expects, if that process still runs.
     hidden = hidden.filter((h) => h !== late);
-    if (core.models[late.model]?.instance === late.instance) {
-      core = withInFlight(core, late.model, late.requestId, true);
-    }
+    if (counts(core, late.model, late.instance)) core = withInFlight(core, late.model, 1);
   }
   const before = core.models;
   const next = coreMachine.step(core, event);
@@ -57,7 +63,10 @@ function plantedStep(state: PlantedState, event: Event): Transition<PlantedState
     if (effect.type !== "grant") continue;
     const was = before[effect.model];
     if (was?.phase !== "ready" || was.instance !== effect.instance) continue;
-    result = withInFlight(result, effect.model, effect.requestId, false);
+    // Counted by the real step, unless the same step already saw its process go.
+    if (!counts(result, effect.model, effect.instance) || (result.models[effect.model]?.inFlight ?? 0) <= 0)
+      continue;
+    result = withInFlight(result, effect.model, -1);
     hidden = [...hidden, { requestId: effect.requestId, model: effect.model, instance: effect.instance }];
   }
   return { state: { core: result, hidden }, effects: next.effects };

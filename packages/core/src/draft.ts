@@ -1,14 +1,13 @@
 /**
  * The working copy a single `step` edits, copy-on-write: `draftOf` copies the queue array
- * and the preloads; the models record, the granted table's index, each bucket and a model's
- * in-flight ids are copied on their first change, and a model or request object the first
- * time the step edits it (`fresh` holds what this step created, which may be written in
- * place; the granted table and its buckets are this step's own when they are not the
- * input's, see `baseGranted`). All writes go through the helpers here; the draft's records
- * are typed readonly so a direct write does not compile. Objects the caller's state holds
- * are never written, so `step` never mutates its input, and a step costs in proportion to
- * what it changes, not to the whole state (see granted.ts for why the granted table is
- * sharded).
+ * and the preloads; the models record, the granted table's index and each bucket are copied
+ * on their first change, and a model or request object the first time the step edits it
+ * (`fresh` holds what this step created, which may be written in place; the granted table
+ * and its buckets are this step's own when they are not the input's, see `baseGranted`).
+ * All writes go through the helpers here; the draft's records are typed readonly so a
+ * direct write does not compile. Objects the caller's state holds are never written, so
+ * `step` never mutates its input, and a step costs in proportion to what it changes, not
+ * to the whole state (see granted.ts for why the granted table is sharded).
  */
 import type { CoreConfig } from "./config.ts";
 import { grantedBucket } from "./granted.ts";
@@ -17,7 +16,7 @@ import type { GrantedTable, ModelState, RequestRecord, State } from "./state.ts"
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A model made writable; `inFlight` and `evictees` are replaced, or changed via the helpers below. */
+/** A model made writable; `evictees` is replaced, never written. */
 export type ModelDraft = Writable<ModelState>;
 
 export type RequestDraft = Writable<RequestRecord>;
@@ -171,40 +170,9 @@ export function editModel(s: DraftSession, id: string): ModelDraft | undefined {
   const m = s.d.models[id];
   if (!m) return undefined;
   if (isFresh(s, m)) return m as ModelDraft;
-  // The arrays stay shared until changed: copying a long inFlight on every edit (a finish
-  // only moves lastUsedAt too) would make each step cost in proportion to requests in flight.
   const copy = copyModel(m);
   putModel(s, copy);
   return copy;
-}
-
-/**
- * Count `id` in flight on the model. The first change in a step copies the array once, at
- * its new length (a copy then a push would copy twice when the push grows it).
- */
-export function addInFlight(s: DraftSession, m: ModelDraft, id: string): void {
-  if (isFresh(s, m.inFlight)) {
-    (m.inFlight as string[]).push(id);
-    return;
-  }
-  // toSpliced allocates the new length once (concat takes a slow generic path in V8); the
-  // first request in flight (every grant of a model serving one at a time) needs no copy.
-  const next = m.inFlight.length === 0 ? [id] : m.inFlight.toSpliced(m.inFlight.length, 0, id);
-  markFresh(s, next);
-  m.inFlight = next;
-}
-
-/** Remove the in-flight id at `index` (copied on the first change in a step, as above). */
-export function removeInFlightAt(s: DraftSession, m: ModelDraft, index: number): void {
-  if (isFresh(s, m.inFlight)) {
-    (m.inFlight as string[]).splice(index, 1);
-    return;
-  }
-  // One copy at the new length (a slice then a splice copies, then shifts, and allocates
-  // the removed element's array); the last request in flight leaves nothing to copy.
-  const next: string[] = m.inFlight.length === 1 ? [] : m.inFlight.toSpliced(index, 1);
-  markFresh(s, next);
-  m.inFlight = next;
 }
 
 /** The granted table's bucket `b`, copied for this step (with the index, on its first change). */

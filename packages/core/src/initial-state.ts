@@ -8,7 +8,7 @@ export function stoppedModel(model: CoreModelConfig): ModelState {
     id: model.id,
     phase: "stopped",
     instance: 0,
-    inFlight: [],
+    inFlight: 0,
     grantLimit: model.concurrencyLimit,
     lastUsedAt: 0,
     draining: false,

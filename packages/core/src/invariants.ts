@@ -16,7 +16,11 @@
  * 6. QUEUE_MISMATCH: a queue entry not marked queued, out of arrival order, duplicated or
  *    also granted; a granted entry not marked granted, duplicated or in the wrong bucket;
  *    a granted table that is not GRANTED_BUCKETS arrays.
- * 7. INFLIGHT_UNKNOWN: an in-flight id with no granted record for that model.
+ * 7. INFLIGHT_MISMATCH: a model's in-flight count is not the number of granted records of
+ *    that model and its current instance while it is ready or stopping, or not 0 otherwise
+ *    (the process is gone, and its granted records no longer count; see `countsInFlight`).
+ *    Checked from the records directly, not through `countsInFlight`, so that the rule
+ *    itself is checked too.
  * 8. UNKNOWN_MODEL_QUEUED: a queued request for a model that is not configured.
  */
 import { GRANTED_BUCKETS, grantedBucket, grantedRecord } from "./granted.ts";
@@ -25,8 +29,8 @@ import type { PlannerFactory } from "./planner.ts";
 import { createPlanner } from "./planners/index.ts";
 import type { ModelState, State } from "./state.ts";
 
-function checkModel(state: State, m: ModelState, out: string[]): void {
-  const n = m.inFlight.length;
+function checkModel(state: State, m: ModelState, counted: ReadonlyMap<string, number>, out: string[]): void {
+  const n = m.inFlight;
   if (n > 0 && m.phase !== "ready" && m.phase !== "stopping") {
     out.push(`INFLIGHT_NOT_SERVING: ${m.id} is ${m.phase} with ${n} in flight`);
   }
@@ -45,12 +49,31 @@ function checkModel(state: State, m: ModelState, out: string[]): void {
   }
   const limit = Math.max(modelConfig(state, m.id)?.concurrencyLimit ?? 0, m.grantLimit);
   if (n > limit) out.push(`INFLIGHT_OVER_LIMIT: ${m.id} has ${n} in flight, limit ${limit}`);
-  for (const id of m.inFlight) {
-    const r = grantedRecord(state, id);
-    if (r?.status !== "granted" || r.model !== m.id) {
-      out.push(`INFLIGHT_UNKNOWN: ${id} is in flight on ${m.id} without a granted record`);
+  const serving = m.phase === "ready" || m.phase === "stopping";
+  const expected = serving ? (counted.get(m.id) ?? 0) : 0;
+  if (!Number.isInteger(n) || n !== expected) {
+    const why = serving ? `its granted records on instance ${m.instance}` : `it is ${m.phase}`;
+    out.push(`INFLIGHT_MISMATCH: ${m.id} counts ${n} in flight, expected ${expected} (${why})`);
+  }
+}
+
+/**
+ * Per model: its granted records stamped with the model's current instance. A record in the
+ * wrong bucket is left out (a finish looks it up by id and would not find it).
+ */
+function grantedOnCurrentInstance(state: State): Map<string, number> {
+  const counted = new Map<string, number>();
+  const table = state.granted;
+  for (let b = 0; b < table.length; b++) {
+    const bucket = table[b];
+    if (!Array.isArray(bucket)) continue; // reported by checkQueue
+    for (const r of bucket) {
+      if (r.status !== "granted" || grantedBucket(r.id) !== b) continue;
+      if (state.models[r.model]?.instance !== r.instance) continue;
+      counted.set(r.model, (counted.get(r.model) ?? 0) + 1);
     }
   }
+  return counted;
 }
 
 function checkQueue(state: State, out: string[]): void {
@@ -89,7 +112,8 @@ function checkQueue(state: State, out: string[]): void {
 export function createInvariantChecker(plannerFactory: PlannerFactory): (state: State) => string[] {
   return (state) => {
     const out: string[] = [];
-    for (const m of Object.values(state.models)) checkModel(state, m, out);
+    const counted = grantedOnCurrentInstance(state);
+    for (const m of Object.values(state.models)) checkModel(state, m, counted, out);
     checkQueue(state, out);
     const holders = holderIds(state).filter((id) => {
       const m = state.models[id];

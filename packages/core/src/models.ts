@@ -6,7 +6,7 @@ import type { CoreModelConfig } from "./config.ts";
 import { perConfig } from "./per-config.ts";
 import type { ResidentView } from "./planner.ts";
 import { queuedModels } from "./queue.ts";
-import type { ModelState, State } from "./state.ts";
+import type { ModelState, RequestRecord, State } from "./state.ts";
 
 interface Indexed {
   readonly model: CoreModelConfig;
@@ -65,8 +65,21 @@ export function canGrant(state: State, id: string): boolean {
     m.phase === "ready" &&
     !m.draining &&
     m.retired === null &&
-    m.inFlight.length < cfg.concurrencyLimit
+    m.inFlight < cfg.concurrencyLimit
   );
+}
+
+/**
+ * Whether the granted record `r` is counted in `m.inFlight` (m being r's model, if any).
+ * A grant counts a request against the ready model's instance and stamps the record with
+ * it; `setStopped` zeroes the count when that process is gone (phase stopped or failed)
+ * while the record stays live, and the model is ready or stopping again only after a start,
+ * which takes a new instance from `nextInstance` (never reused; a model a reload removed
+ * and brings back is a new stopped model at instance 0). So the record counts exactly while
+ * the model still runs the instance it was granted on and is ready or stopping.
+ */
+export function countsInFlight(m: ModelState | undefined, r: RequestRecord): boolean {
+  return m !== undefined && r.instance === m.instance && (m.phase === "ready" || m.phase === "stopping");
 }
 
 /**
@@ -76,7 +89,7 @@ export function canGrant(state: State, id: string): boolean {
 export function isBusy(state: State, id: string, queued: ReadonlySet<string> = queuedModels(state)): boolean {
   const m = state.models[id];
   if (!m) return false;
-  if (m.inFlight.length > 0 || m.phase === "pending" || m.phase === "starting") return true;
+  if (m.inFlight > 0 || m.phase === "pending" || m.phase === "starting") return true;
   return !m.draining && queued.has(id);
 }
 

@@ -8,7 +8,7 @@
 import type { ModelDraft, RequestDraft } from "./draft.ts";
 import type { ModelState, RequestRecord } from "./state.ts";
 
-/** A shallow copy of a model (its arrays shared). */
+/** A shallow copy of a model (its evictees array shared). */
 export function copyModel(m: ModelState): ModelDraft {
   return {
     id: m.id,

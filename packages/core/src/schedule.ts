@@ -7,7 +7,7 @@
  * 5. emit shutdownComplete once, when everything is down;
  * 6. report changed queue positions; 7. ask for a tick at the next deadline.
  */
-import { addInFlight, dequeueAt, editModel, editQueued, putGranted, queuedModelSet } from "./draft.ts";
+import { dequeueAt, editModel, editQueued, putGranted, queuedModelSet } from "./draft.ts";
 import { anyGranted } from "./granted.ts";
 import { modelConfig, residentViews } from "./models.ts";
 import { headOfLine } from "./queue.ts";
@@ -29,8 +29,9 @@ function grant(ctx: StepContext, r: RequestRecord, pass: GrantPass): void {
   granted.instance = m.instance;
   granted.reported = null;
   putGranted(ctx, granted);
-  addInFlight(ctx, m, r.id);
-  m.grantLimit = modelConfig(d, r.model)?.concurrencyLimit ?? m.inFlight.length;
+  // Counted against m.instance from now on (see `countsInFlight`).
+  m.inFlight += 1;
+  m.grantLimit = modelConfig(d, r.model)?.concurrencyLimit ?? m.inFlight;
   m.lastUsedAt = d.now;
   ctx.effects.push({ type: "grant", requestId: r.id, model: r.model, instance: m.instance });
   // r arrived after the head, so it sat later in the queue: the head's index still holds.
@@ -134,7 +135,7 @@ function ttlOf(ctx: StepContext, id: string): number {
 /** When an idle ready model's TTL runs out, or null when it has none or is not idle. */
 function ttlDeadline(ctx: StepContext, m: ModelState, queued: ReadonlySet<string>): number | null {
   const id = m.id;
-  if (m.phase !== "ready" || m.draining || m.inFlight.length > 0 || queued.has(id)) return null;
+  if (m.phase !== "ready" || m.draining || m.inFlight > 0 || queued.has(id)) return null;
   const ttl = ttlOf(ctx, id);
   if (ttl <= 0) return null;
   return m.lastUsedAt + ttl;
@@ -145,7 +146,7 @@ function stopIdle(ctx: StepContext): void {
   const queued = queuedModelSet(ctx);
   for (const m of Object.values(d.models)) {
     const id = m.id;
-    if (m.inFlight.length > 0) continue;
+    if (m.inFlight > 0) continue;
     if (m.draining && (m.phase === "ready" || m.phase === "starting")) {
       stopModel(ctx, id, m.stopReason ?? "evict");
       continue;

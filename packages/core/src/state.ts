@@ -18,8 +18,14 @@ export interface ModelState {
   readonly phase: ModelPhase;
   /** The instance of the latest `startProcess` (0 = never started); events for others are stale. */
   readonly instance: number;
-  /** Ids of granted requests counted against this instance. */
-  readonly inFlight: readonly string[];
+  /**
+   * How many granted requests count against this instance: each grant adds one (the model
+   * is ready, and the record takes this `instance`), and a finish or cancel takes it off
+   * again while the record still counts (see `countsInFlight`); the process going
+   * (`setStopped`) zeroes it while those records stay live for the app to finish. So it
+   * equals the granted records of this model and instance while ready or stopping, else 0.
+   */
+  readonly inFlight: number;
   /**
    * The concurrencyLimit in force at the latest grant. A config reload may lower the limit
    * below what is already in flight; the invariant checks grants against this instead.

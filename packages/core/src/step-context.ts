@@ -53,7 +53,7 @@ export function stopModel(ctx: StepContext, id: string, reason: StopReason): voi
   if (!m) return;
   m.phase = "stopping";
   m.stopReason = reason;
-  m.forcedStop = m.inFlight.length > 0;
+  m.forcedStop = m.inFlight > 0;
   m.draining = false;
   m.evictees = [];
   const timeoutMs = modelConfig(ctx.d, id)?.unloadTimeoutMs ?? 0;
@@ -74,7 +74,7 @@ export function setStopped(ctx: StepContext, id: string, phase: "stopped" | "fai
   const m = editModel(ctx, id);
   if (!m) return;
   m.phase = phase;
-  m.inFlight = [];
+  m.inFlight = 0;
   m.draining = false;
   m.stopReason = null;
   m.forcedStop = false;

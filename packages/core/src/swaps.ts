@@ -44,7 +44,7 @@ function beginSwap(ctx: StepContext, target: string, evict: readonly string[]): 
     const m = ctx.d.models[id];
     if (!m) continue;
     if (m.phase === "pending") setStopped(ctx, id);
-    else if (m.inFlight.length === 0) stopModel(ctx, id, "evict");
+    else if (m.inFlight === 0) stopModel(ctx, id, "evict");
     else drainModel(ctx, id, "evict");
   }
   // A model loaded again is no longer an evictee of earlier swaps: the planner placed it

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grantedTable } from "../src/granted.ts";
+import { requestOf } from "../src/queue.ts";
 import { config, Driver, everythingFits, model, of, rejections } from "./step-support.ts";
 
 describe("step: unload, preload, shutdown", () => {
@@ -27,7 +28,9 @@ describe("step: unload, preload, shutdown", () => {
     expect(of(unload, "stopProcess").map((s) => s.reason)).toEqual(["unload"]);
     expect(d.state.models.a?.forcedStop).toBe(true);
     d.stopped("a");
-    expect(d.state.models.a?.inFlight).toEqual([]);
+    expect(d.state.models.a?.inFlight).toBe(0);
+    expect(d.inFlightIds("a")).toEqual([]);
+    expect(requestOf(d.state, "r1")?.status).toBe("granted");
     d.finish("r1");
     expect(d.state.granted).toEqual(grantedTable([]));
   });

@@ -45,15 +45,17 @@ describe("checkInvariants", () => {
   it("checkInvariants: reports requests in flight on a model that is not serving", () => {
     const s = withModel({ ...base, granted: table(granted("r1", "a")) }, "a", {
       phase: "starting",
-      inFlight: ["r1"],
+      instance: 1,
+      inFlight: 1,
     });
-    expect(names(s)).toContain("INFLIGHT_NOT_SERVING");
+    expect(names(s)).toEqual(["INFLIGHT_NOT_SERVING", "INFLIGHT_MISMATCH"]);
   });
 
   it("checkInvariants: reports a stopping model with in-flight work unless the stop was forced", () => {
     const s = withModel({ ...base, granted: table(granted("r1", "a")) }, "a", {
       phase: "stopping",
-      inFlight: ["r1"],
+      instance: 1,
+      inFlight: 1,
     });
     expect(names(s)).toEqual(["STOPPING_WITH_INFLIGHT"]);
     expect(check(withModel(s, "a", { forcedStop: true }))).toEqual([]);
@@ -71,7 +73,8 @@ describe("checkInvariants", () => {
   it("checkInvariants: reports more in flight than the concurrency limit", () => {
     const s = withModel({ ...base, granted: table(granted("r1", "a"), granted("r2", "a")) }, "a", {
       phase: "ready",
-      inFlight: ["r1", "r2"],
+      instance: 1,
+      inFlight: 2,
     });
     expect(names(s)).toEqual(["INFLIGHT_OVER_LIMIT"]);
   });
@@ -81,24 +84,49 @@ describe("checkInvariants", () => {
     expect(names(s)).toEqual(["RESIDENT_NOT_ALLOWED"]);
   });
 
-  it("checkInvariants: reports queue records out of step and unknown in-flight ids", () => {
+  it("checkInvariants: reports queue records out of step", () => {
     const twice = {
       ...base,
       queue: [{ ...granted("r1", "a"), status: "queued" as const }],
       granted: table(granted("r1", "a")),
     };
     expect(names(twice)).toEqual(["QUEUE_MISMATCH"]);
-    const unknown = withModel(base, "a", { phase: "ready", inFlight: ["ghost"] });
-    expect(names(unknown)).toEqual(["INFLIGHT_UNKNOWN"]);
+  });
+
+  it("checkInvariants: reports an in-flight count that is not the granted records on the current instance", () => {
+    const ready = withModel(base, "a", { phase: "ready", instance: 1 });
+    // Counted with no granted record behind it.
+    expect(names(withModel(ready, "a", { inFlight: 1 }))).toEqual(["INFLIGHT_MISMATCH"]);
+    // A granted record on the current instance, not counted.
+    const one = { ...ready, granted: table(granted("r1", "a")) };
+    expect(names(one)).toEqual(["INFLIGHT_MISMATCH"]);
+    expect(check(withModel(one, "a", { inFlight: 1 }))).toEqual([]);
+    // A record granted for another model does not count for this one.
+    const other = { ...ready, granted: table(granted("r1", "b")) };
+    expect(names(withModel(other, "a", { inFlight: 1 }))).toEqual(["INFLIGHT_MISMATCH"]);
+    // A record on an earlier instance (its process is gone) counts nothing, ready or stopped.
+    const earlier = withModel(one, "a", { instance: 2 });
+    expect(check(earlier)).toEqual([]);
+    expect(names(withModel(earlier, "a", { inFlight: 1 }))).toEqual(["INFLIGHT_MISMATCH"]);
+    // Stopped after its process went: the record stays live but no longer counts.
+    const stopped = withModel(one, "a", { phase: "stopped" });
+    expect(check(stopped)).toEqual([]);
+    expect(names(withModel(stopped, "a", { inFlight: 1 }))).toEqual([
+      "INFLIGHT_NOT_SERVING",
+      "INFLIGHT_MISMATCH",
+    ]);
+    // Never negative, never fractional.
+    expect(names(withModel(ready, "a", { inFlight: -1 }))).toEqual(["INFLIGHT_MISMATCH"]);
+    expect(names(withModel(one, "a", { inFlight: 0.5 }))).toEqual(["INFLIGHT_MISMATCH"]);
   });
 
   it("checkInvariants: reports a granted record in the wrong bucket and a table of the wrong size", () => {
     const right = grantedBucket("r1");
     const wrong = (right + 1) % GRANTED_BUCKETS;
     const misplaced = grantedTable([]).map((bucket, b) => (b === wrong ? [granted("r1", "a")] : bucket));
-    const s = withModel({ ...base, granted: misplaced }, "a", { phase: "ready", inFlight: ["r1"] });
-    // Misplaced, the record cannot be found by id either.
-    expect(names(s)).toEqual(["INFLIGHT_UNKNOWN", "QUEUE_MISMATCH"]);
+    const s = withModel({ ...base, granted: misplaced }, "a", { phase: "ready", instance: 1, inFlight: 1 });
+    // Misplaced, the record cannot be found by id either, so it does not count.
+    expect(names(s)).toEqual(["INFLIGHT_MISMATCH", "QUEUE_MISMATCH"]);
     expect(check(withModel({ ...s, granted: table(granted("r1", "a")) }, "a", {}))).toEqual([]);
     expect(names({ ...base, granted: grantedTable([]).slice(1) })).toEqual(["QUEUE_MISMATCH"]);
     expect(names({ ...base, granted: [...grantedTable([]), []] })).toEqual(["QUEUE_MISMATCH"]);

@@ -19,7 +19,8 @@ describe("step: model lifecycle", () => {
     d.arrive("r1", "a");
     const effects = d.ready("a");
     expect(of(effects, "grant")).toEqual([{ type: "grant", requestId: "r1", model: "a", instance: 1 }]);
-    expect(d.state.models.a?.inFlight).toEqual(["r1"]);
+    expect(d.state.models.a?.inFlight).toBe(1);
+    expect(d.inFlightIds("a")).toEqual(["r1"]);
     expect(d.state.queue).toEqual([]);
   });
 
@@ -29,7 +30,8 @@ describe("step: model lifecycle", () => {
     d.ready("a");
     const effects = d.arrive("r2", "a");
     expect(of(effects, "grant").map((g) => g.requestId)).toEqual(["r2"]);
-    expect(d.state.models.a?.inFlight).toEqual(["r1", "r2"]);
+    expect(d.state.models.a?.inFlight).toBe(2);
+    expect(d.inFlightIds("a")).toEqual(["r1", "r2"]);
   });
 
   it("step: at the concurrency limit a request waits in queue mode and is granted when a slot frees", () => {
@@ -107,7 +109,10 @@ describe("step: model lifecycle", () => {
     expect(of(crash, "startProcess")).toEqual([{ type: "startProcess", model: "a", instance: 2 }]);
     expect(of(crash, "reject")).toEqual([]);
     expect(requestOf(d.state, "r1")?.status).toBe("granted");
-    expect(d.state.models.a?.inFlight).toEqual([]);
+    // Live, but no longer counted: its process is gone (the restart is a new instance).
+    expect(requestOf(d.state, "r1")?.instance).toBe(1);
+    expect(d.state.models.a?.inFlight).toBe(0);
+    expect(d.inFlightIds("a")).toEqual([]);
     d.finish("r1");
     expect(requestOf(d.state, "r1")).toBeUndefined();
     expect(of(d.ready("a"), "grant").map((g) => g.requestId)).toEqual(["r2"]);

@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { SchedulerConfig } from "../src/config.ts";
+import { grantedRecords } from "../src/granted.ts";
 import type { PlannerFactory } from "../src/planner.ts";
 import { requestOf } from "../src/queue.ts";
 import { createScheduler } from "../src/schedulers/index.ts";
@@ -69,7 +70,8 @@ describe.each(schedulers)("scheduler conformance: %s", (_name, scheduler) => {
       });
       d.autopilot();
       expect(d.state.queue).toEqual([]);
-      expect(Object.values(d.state.models).every((m) => m.inFlight.length === 0)).toBe(true);
+      expect(Object.values(d.state.models).every((m) => m.inFlight === 0)).toBe(true);
+      expect(grantedRecords(d.state.granted)).toEqual([]);
     });
   });
 

@@ -39,7 +39,8 @@ describe("step: serial scheduler", () => {
     d.arrive("r2", "b");
     d.ready("a");
     d.ready("b");
-    expect(d.state.models.b?.inFlight).toEqual([]);
+    expect(d.state.models.b?.inFlight).toBe(0);
+    expect(d.inFlightIds("b")).toEqual([]);
     expect(of(d.finish("r1"), "grant").map((g) => g.requestId)).toEqual(["r2"]);
   });
 });

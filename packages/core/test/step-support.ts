@@ -5,6 +5,7 @@
 import type { CoreConfig, CoreModelConfig, SchedulerConfig } from "../src/config.ts";
 import type { Effect, EffectOf, EffectType } from "../src/effects.ts";
 import type { Event } from "../src/events.ts";
+import { grantedRecords } from "../src/granted.ts";
 import { initialState } from "../src/initial-state.ts";
 import { checkInvariants, createInvariantChecker } from "../src/invariants.ts";
 import type { Planner, PlannerFactory } from "../src/planner.ts";
@@ -102,6 +103,19 @@ export class Driver {
   }
   phase(model: string): string | undefined {
     return this.state.models[model]?.phase;
+  }
+  /**
+   * The requests counted in flight on `model`, from the granted records (those on its current
+   * instance while it is ready or stopping), in arrival order. The invariants checked after
+   * every step hold the model's count equal to their number.
+   */
+  inFlightIds(model: string): string[] {
+    const m = this.state.models[model];
+    if (m?.phase !== "ready" && m?.phase !== "stopping") return [];
+    return grantedRecords(this.state.granted)
+      .filter((r) => r.model === model && r.instance === m.instance)
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.id);
   }
   count<T extends EffectType>(type: T, where: (e: EffectOf<T>) => boolean = () => true): number {
     return of(this.log, type).filter(where).length;

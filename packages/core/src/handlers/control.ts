@@ -58,7 +58,7 @@ export function shutdownRequested(ctx: StepContext, e: EventOf<"shutdownRequeste
     const m = d.models[id];
     if (!m) continue;
     if (m.phase === "failed") setStopped(ctx, id);
-    else if (m.phase === "starting" || (m.phase === "ready" && (e.force || m.inFlight.length === 0))) {
+    else if (m.phase === "starting" || (m.phase === "ready" && (e.force || m.inFlight === 0))) {
       stopModel(ctx, id, "shutdown");
     } else drainModel(ctx, id, "shutdown");
   }

@@ -2,10 +2,10 @@
  * Handlers for events about requests: arrival, cancellation, delivery, completion.
  * Each changes only the draft in `ctx`; scheduling follows in `settle`.
  */
-import { editGranted, editModel, enqueue, removeGranted, removeInFlightAt, removeQueued } from "../draft.ts";
-import type { RejectCode } from "../errors.ts";
+import { editGranted, editModel, enqueue, removeGranted, removeQueued } from "../draft.ts";
+import { CoreInvariantError, type RejectCode } from "../errors.ts";
 import type { EventOf } from "../events.ts";
-import { configuredModel } from "../models.ts";
+import { configuredModel, countsInFlight } from "../models.ts";
 import type { Planner, PlanResult } from "../planner.ts";
 import { requestOf } from "../queue.ts";
 import { grantAll } from "../schedule.ts";
@@ -49,7 +49,7 @@ function rejectedOnArrival(ctx: StepContext, e: EventOf<"requestArrived">): bool
   const plan = planAlone(ctx.planner, e.model);
   if (!plan.ok) return rejectNow(ctx, e.id, "NEVER_FITS", plan.message);
   const m = d.models[e.model];
-  const atLimit = m?.phase === "ready" && !m.draining && m.inFlight.length >= cfg.concurrencyLimit;
+  const atLimit = m?.phase === "ready" && !m.draining && m.inFlight >= cfg.concurrencyLimit;
   if (atLimit && d.config.onConcurrencyLimit === "reject") {
     const message = `${e.model} is serving ${cfg.concurrencyLimit} requests already`;
     return rejectNow(ctx, e.id, "CONCURRENCY_LIMIT", message);
@@ -87,17 +87,22 @@ export function requestArrived(ctx: StepContext, e: EventOf<"requestArrived">): 
   }
 }
 
-/** Free a granted request's slot; the model's last use is now. false if it was not granted. */
+/**
+ * Forget a granted request and, while it still counts against its model's process (see
+ * `countsInFlight`; not once that process is gone), free its slot and make now the model's
+ * last use. false if it was not granted.
+ */
 function finish(ctx: StepContext, id: string): boolean {
   const { d } = ctx;
   const r = removeGranted(ctx, id);
   if (!r) return false;
-  const at = d.models[r.model]?.inFlight.indexOf(id) ?? -1;
-  const m = at < 0 ? undefined : editModel(ctx, r.model);
-  if (m) {
-    removeInFlightAt(ctx, m, at);
-    m.lastUsedAt = d.now;
-  }
+  if (!countsInFlight(d.models[r.model], r)) return true;
+  const m = editModel(ctx, r.model);
+  if (!m) return true;
+  if (m.inFlight <= 0)
+    throw new CoreInvariantError(`${id} counts in flight on ${m.id}, whose count is ${m.inFlight}`);
+  m.inFlight -= 1;
+  m.lastUsedAt = d.now;
   return true;
 }
 

@@ -9,7 +9,7 @@ import type { RequestRecord, State } from "../state.ts";
 import type { Scheduler } from "./scheduler.ts";
 
 function anythingInFlight(state: State): boolean {
-  return Object.values(state.models).some((m) => m.inFlight.length > 0);
+  return Object.values(state.models).some((m) => m.inFlight > 0);
 }
 
 export function createSerialScheduler(): Scheduler {

@@ -13,7 +13,7 @@
  * The wrapper reads `models[id].phase` and `.instance` and changes only `.inFlight` of the
  * core's plain state (the exported `State` type); the core's code is untouched.
  */
-import type { Event, State } from "@hotswap/core";
+import { countsInFlight, type Event, type State } from "@hotswap/core";
 import { coreMachine, type Machine, type Transition } from "./machine.ts";
 
 /** A grant the variant has not counted yet. */
@@ -26,16 +26,6 @@ interface Hidden {
 export interface PlantedState {
   readonly core: State;
   readonly hidden: readonly Hidden[];
-}
-
-/**
- * Whether the real core counts a request granted on `instance` against `model` now: the
- * model still runs that instance and is ready or stopping (once the process is gone the
- * core zeroes the count and no longer counts the requests granted on it).
- */
-function counts(state: State, model: string, instance: number): boolean {
-  const entry = state.models[model];
-  return entry?.instance === instance && (entry.phase === "ready" || entry.phase === "stopping");
 }
 
 /** A copy of `state` with `model`'s inFlight count moved by `delta`. */
@@ -54,7 +44,7 @@ function plantedStep(state: PlantedState, event: Event): Transition<PlantedState
   if (late) {
     // Counted only now: count it again as the real core expects, if that process still runs.
     hidden = hidden.filter((h) => h !== late);
-    if (counts(core, late.model, late.instance)) core = withInFlight(core, late.model, 1);
+    if (countsInFlight(core.models[late.model], late.instance)) core = withInFlight(core, late.model, 1);
   }
   const before = core.models;
   const next = coreMachine.step(core, event);
@@ -64,7 +54,10 @@ function plantedStep(state: PlantedState, event: Event): Transition<PlantedState
     const was = before[effect.model];
     if (was?.phase !== "ready" || was.instance !== effect.instance) continue;
     // Counted by the real step, unless the same step already saw its process go.
-    if (!counts(result, effect.model, effect.instance) || (result.models[effect.model]?.inFlight ?? 0) <= 0)
+    if (
+      !countsInFlight(result.models[effect.model], effect.instance) ||
+      (result.models[effect.model]?.inFlight ?? 0) <= 0
+    )
       continue;
     result = withInFlight(result, effect.model, -1);
     hidden = [...hidden, { requestId: effect.requestId, model: effect.model, instance: effect.instance }];

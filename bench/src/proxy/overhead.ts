@@ -65,24 +65,6 @@ export interface AgainstDirect {
   readonly addedP99Ms: number;
 }
 
-function ratios(rows: readonly OverheadRow[], concurrencies: readonly number[]): OverheadReport["ratios"] {
-  return concurrencies.map((c) => {
-    const get = (p: PathName) => rows.find((r) => r.path === p && r.connections === c);
-    const [d, n, f, h] = [get("direct"), get("nginx"), get("node-floor"), get("hotswap")];
-    const rd = h && d ? ratio(h.rps, d.rps) : null;
-    const rn = h && n ? ratio(h.rps, n.rps) : null;
-    const rf = h && f ? ratio(h.rps, f.rps) : null;
-    return {
-      connections: c,
-      rpsHotswapOverDirect: rd === null ? null : round(rd),
-      rpsHotswapOverNginx: rn === null ? null : round(rn),
-      rpsHotswapOverNodeFloor: rf === null ? null : round(rf),
-      addedP50Ms: h && d ? round(h.latencyMs.p50 - d.latencyMs.p50, 4) : null,
-      addedP99Ms: h && d ? round(h.latencyMs.p99 - d.latencyMs.p99, 4) : null,
-    };
-  });
-}
-
 function againstDirect(rows: readonly OverheadRow[]): AgainstDirect[] {
   const out: AgainstDirect[] = [];
   for (const r of rows) {
@@ -98,6 +80,29 @@ function againstDirect(rows: readonly OverheadRow[]): AgainstDirect[] {
     });
   }
   return out;
+}
+
+/** hotswap against each baseline; its figures against direct are its `againstDirect` row. */
+function ratios(
+  rows: readonly OverheadRow[],
+  direct: readonly AgainstDirect[],
+  concurrencies: readonly number[],
+): OverheadReport["ratios"] {
+  return concurrencies.map((c) => {
+    const get = (p: PathName) => rows.find((r) => r.path === p && r.connections === c);
+    const [n, f, h] = [get("nginx"), get("node-floor"), get("hotswap")];
+    const hd = direct.find((r) => r.path === "hotswap" && r.connections === c);
+    const rn = h && n ? ratio(h.rps, n.rps) : null;
+    const rf = h && f ? ratio(h.rps, f.rps) : null;
+    return {
+      connections: c,
+      rpsHotswapOverDirect: hd?.rpsOverDirect ?? null,
+      rpsHotswapOverNginx: rn === null ? null : round(rn),
+      rpsHotswapOverNodeFloor: rf === null ? null : round(rf),
+      addedP50Ms: hd?.addedP50Ms ?? null,
+      addedP99Ms: hd?.addedP99Ms ?? null,
+    };
+  });
 }
 
 /** " (tcp-relay 0.450 x, nginx 0.461 x)": the same figure for the floors, beside the verdict's own. */
@@ -215,13 +220,14 @@ async function run(
   }
   // 10 s so the proxy's start-up (module loading, in the same profile) is a small share.
   const profile = args.profile ? await profileAt64(args.smoke ? 1 : 10, log) : null;
+  const direct = againstDirect(rows);
   const body = {
     durationS,
     concurrencies,
     nginx: { used: started.paths.some((p) => p.path === "nginx"), note: started.nginxNote },
     rows,
-    ratios: ratios(rows, concurrencies),
-    againstDirect: againstDirect(rows),
+    ratios: ratios(rows, direct, concurrencies),
+    againstDirect: direct,
     profile,
   };
   return { ...base, ...body, verdicts: verdicts(body, args.smoke) };

@@ -14,6 +14,7 @@ export type { Event, EventOf, EventType } from "./events.ts";
 export { EVENT_TYPES } from "./events.ts";
 export { initialState } from "./initial-state.ts";
 export { checkInvariants, createInvariantChecker } from "./invariants.ts";
+export { countsInFlight } from "./models.ts";
 export type { Planner, PlannerFactory, PlanResult, ResidentView } from "./planner.ts";
 export { createPlanner } from "./planners/index.ts";
 export type {

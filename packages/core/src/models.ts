@@ -6,7 +6,7 @@ import type { CoreModelConfig } from "./config.ts";
 import { perConfig } from "./per-config.ts";
 import type { ResidentView } from "./planner.ts";
 import { queuedModels } from "./queue.ts";
-import type { ModelState, RequestRecord, State } from "./state.ts";
+import type { ModelState, State } from "./state.ts";
 
 interface Indexed {
   readonly model: CoreModelConfig;
@@ -70,7 +70,8 @@ export function canGrant(state: State, id: string): boolean {
 }
 
 /**
- * Whether the granted record `r` is counted in `m.inFlight` (m being r's model, if any).
+ * Whether a request granted on `instance` of model `m` is counted in `m.inFlight` (tools
+ * outside the core use this too: the planted-race wrapper, the core tests' driver).
  * A grant counts a request against the ready model's instance and stamps the record with
  * it; `setStopped` zeroes the count when that process is gone (phase stopped or failed)
  * while the record stays live, and the model is ready or stopping again only after a start,
@@ -78,8 +79,8 @@ export function canGrant(state: State, id: string): boolean {
  * and brings back is a new stopped model at instance 0). So the record counts exactly while
  * the model still runs the instance it was granted on and is ready or stopping.
  */
-export function countsInFlight(m: ModelState | undefined, r: RequestRecord): boolean {
-  return m !== undefined && r.instance === m.instance && (m.phase === "ready" || m.phase === "stopping");
+export function countsInFlight(m: ModelState | undefined, instance: number): boolean {
+  return m !== undefined && instance === m.instance && (m.phase === "ready" || m.phase === "stopping");
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Event } from "../src/events.ts";
 import { grantedRecords } from "../src/granted.ts";
 import { initialState } from "../src/initial-state.ts";
 import { checkInvariants, createInvariantChecker } from "../src/invariants.ts";
+import { countsInFlight } from "../src/models.ts";
 import type { Planner, PlannerFactory } from "../src/planner.ts";
 import type { State } from "../src/state.ts";
 import { createStep, type StepFunction, step } from "../src/step.ts";
@@ -111,9 +112,8 @@ export class Driver {
    */
   inFlightIds(model: string): string[] {
     const m = this.state.models[model];
-    if (m?.phase !== "ready" && m?.phase !== "stopping") return [];
     return grantedRecords(this.state.granted)
-      .filter((r) => r.model === model && r.instance === m.instance)
+      .filter((r) => r.model === model && countsInFlight(m, r.instance))
       .sort((a, b) => a.seq - b.seq)
       .map((r) => r.id);
   }

@@ -96,7 +96,7 @@ function finish(ctx: StepContext, id: string): boolean {
   const { d } = ctx;
   const r = removeGranted(ctx, id);
   if (!r) return false;
-  if (!countsInFlight(d.models[r.model], r)) return true;
+  if (!countsInFlight(d.models[r.model], r.instance)) return true;
   const m = editModel(ctx, r.model);
   if (!m) return true;
   if (m.inFlight <= 0)
